@@ -1,0 +1,3 @@
+// Public API of the construct library. Compliance tooling (cdk-nag packs) lives in './compliance'.
+export * from './core';
+export * from './platform';

@@ -1,0 +1,164 @@
+import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { KeyConsumer, PlatformKey, PlatformValidationError } from '../../lib';
+import { decide, PolicyJson } from '../kit/iam';
+import { resolveIntrinsics } from '../kit/intrinsics';
+import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
+import { synthesize } from '../kit/synth';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const OTHER = '999999999999';
+
+const synth = synthesize((app) => {
+  const full = new Stack(app, 'Full', { env: ENV });
+  new PlatformKey(full, 'Key');
+  const minimal = new Stack(app, 'Minimal', { env: ENV });
+  new PlatformKey(minimal, 'Key', { consumers: [KeyConsumer.CLOUDWATCH_LOGS], alias: 'alias/team/bedrock', rotationPeriodDays: 90 });
+  // An existing customer key, imported by ARN, encrypting a log group.
+  const imported = new Stack(app, 'Imported', { env: ENV });
+  const key = PlatformKey.fromKeyArn(imported, 'Existing', KEY_ARN);
+  new logs.LogGroup(imported, 'Logs', { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+});
+
+const keyPolicy = (stack: string): PolicyJson => {
+  const [key] = Object.values(synth.json[stack].Resources as Record<string, any>).filter((r) => r.Type === 'AWS::KMS::Key');
+  return resolveIntrinsics(key.Properties.KeyPolicy, ENV);
+};
+
+describe('PlatformKey', () => {
+  test('rotates, keeps its material on delete and replace, and has an alias', () => {
+    const t = synth.template('Full');
+    t.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true, RotationPeriodInDays: 365, PendingWindowInDays: 30 },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/bedrock-platform/Full' });
+  });
+
+  test('key policy names exactly the account root and the platform services', () => {
+    const principals = (keyPolicy('Full').Statement as any[]).map((s) => s.Principal);
+    expect(principals).toEqual([
+      { AWS: 'arn:aws:iam::123456789012:root' },
+      { Service: 'logs.us-east-1.amazonaws.com' },
+      { Service: 'cloudtrail.amazonaws.com' },
+      { Service: 'cloudtrail.amazonaws.com' },
+      { Service: 'bedrock.amazonaws.com' },
+      { Service: 'cloudwatch.amazonaws.com' },
+      { Service: 'events.amazonaws.com' },
+      { Service: 'budgets.amazonaws.com' },
+    ]);
+  });
+
+  test('every service statement carries its confused-deputy condition', () => {
+    const bySid = Object.fromEntries((keyPolicy('Full').Statement as any[]).filter((s) => s.Sid).map((s) => [s.Sid, s.Condition]));
+    expect(bySid.AllowCloudWatchLogsForThisAccountsLogGroups).toEqual({
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:123456789012:log-group:*' },
+    });
+    expect(bySid.AllowCloudTrailToEncryptThisAccountsTrails.ArnLike).toEqual({ 'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:123456789012:trail/*' });
+    expect(bySid.AllowBedrockLogDeliveryForThisAccount.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
+    for (const sid of ['AllowCloudWatchAlarmsToPublishToEncryptedTopics', 'AllowEventBridgeRulesToPublishToEncryptedTopics', 'AllowBudgetsToPublishToEncryptedTopics']) {
+      expect(bySid[sid].StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
+      expect(bySid[sid].ArnLike['aws:SourceArn']).toMatch(/^arn:aws:[a-z]+:(us-east-1)?:123456789012:/);
+    }
+  });
+
+  test('consumers trims the policy to the services asked for', () => {
+    const t = synth.template('Minimal');
+    t.hasResourceProperties('AWS::KMS::Key', {
+      RotationPeriodInDays: 90,
+      KeyPolicy: { Statement: [Match.objectLike({ Action: 'kms:*' }), Match.objectLike({ Sid: 'AllowCloudWatchLogsForThisAccountsLogGroups' })] },
+    });
+    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/team/bedrock' });
+  });
+
+  test('an imported key is used by ARN where a key is taken', () => {
+    synth.template('Imported').hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: KEY_ARN });
+  });
+
+  test('passes every compliance pack with nothing acknowledged', () => {
+    expectNoFindings(synth);
+    expectAcknowledgementsJustified(synth);
+    expect(synth.compliance.acknowledgements).toEqual([]);
+  });
+
+  test('template snapshot', () => {
+    expect(synth.json.Full).toMatchSnapshot();
+  });
+});
+
+describe('PlatformKey policy, evaluated', () => {
+  const key = KEY_ARN;
+  const policy = () => ({ resource: keyPolicy('Full') });
+  const cases: Array<[string, Parameters<typeof decide>[0], string]> = [
+    ['CloudWatch Logs for a log group of this account', { principal: 'logs.us-east-1.amazonaws.com', action: 'kms:GenerateDataKey', resource: key, context: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:123456789012:log-group:/platform/app' } }, 'Allowed'],
+    ['CloudWatch Logs for another account\'s log group', { principal: 'logs.us-east-1.amazonaws.com', action: 'kms:GenerateDataKey', resource: key, context: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:us-east-1:${OTHER}:log-group:stolen` } }, 'ImplicitlyDenied'],
+    ['CloudTrail for a trail of this account', { principal: 'cloudtrail.amazonaws.com', action: 'kms:GenerateDataKey', resource: key, context: { 'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:123456789012:trail/audit', 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:us-east-1:123456789012:trail/audit' } }, 'Allowed'],
+    ['CloudTrail for another account\'s trail', { principal: 'cloudtrail.amazonaws.com', action: 'kms:GenerateDataKey', resource: key, context: { 'aws:SourceArn': `arn:aws:cloudtrail:us-east-1:${OTHER}:trail/audit`, 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:us-east-1:${OTHER}:trail/audit` } }, 'ImplicitlyDenied'],
+    ['Bedrock log delivery for this account', { principal: 'bedrock.amazonaws.com', action: 'kms:GenerateDataKey', resource: key, context: { 'aws:SourceAccount': '123456789012', 'aws:SourceArn': 'arn:aws:bedrock:us-east-1:123456789012:*' } }, 'Allowed'],
+    ['Bedrock on behalf of another account', { principal: 'bedrock.amazonaws.com', action: 'kms:GenerateDataKey', resource: key, context: { 'aws:SourceAccount': OTHER, 'aws:SourceArn': `arn:aws:bedrock:us-east-1:${OTHER}:*` } }, 'ImplicitlyDenied'],
+    ['Bedrock cannot schedule the key for deletion', { principal: 'bedrock.amazonaws.com', action: 'kms:ScheduleKeyDeletion', resource: key, context: { 'aws:SourceAccount': '123456789012' } }, 'ImplicitlyDenied'],
+    ['EventBridge rule of this account publishing to an encrypted topic', { principal: 'events.amazonaws.com', action: 'kms:GenerateDataKey', resource: key, context: { 'aws:SourceAccount': '123456789012', 'aws:SourceArn': 'arn:aws:events:us-east-1:123456789012:rule/alerts' } }, 'Allowed'],
+    ['a role of another account', { principal: `arn:aws:iam::${OTHER}:role/attacker`, action: 'kms:Decrypt', resource: key }, 'ImplicitlyDenied'],
+  ];
+  test.each(cases)('%s', async (_name, request, expected) => {
+    expect(await decide(request, policy())).toBe(expected);
+  });
+
+  test('a role of this account needs an identity policy (the root statement delegates to IAM)', async () => {
+    const principal = 'arn:aws:iam::123456789012:role/app';
+    expect(await decide({ principal, action: 'kms:Decrypt', resource: key }, policy())).toBe('ImplicitlyDenied');
+    const identity = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: key }] };
+    expect(await decide({ principal, action: 'kms:Decrypt', resource: key }, { ...policy(), identity: [identity] })).toBe('Allowed');
+  });
+});
+
+describe('PlatformKey validation', () => {
+  const stack = () => new Stack(new App(), 'S', { env: ENV });
+  test.each([
+    [{ rotationPeriodDays: 30 }, /invalid rotationPeriodDays 30\. Must be a whole number from 90 to 2560/],
+    [{ pendingWindowDays: 45 }, /invalid pendingWindowDays 45\. Must be a whole number from 7 to 30/],
+    [{ alias: 'alias/aws/bedrock' }, /invalid alias "alias\/aws\/bedrock"\. Must be 'alias\/' followed by/],
+    [{ alias: 'platform' }, /invalid alias "platform"/],
+    [{ consumers: ['s3' as KeyConsumer] }, /invalid consumers "s3"\. Allowed values: logs, cloudtrail, bedrock, cloudwatch, events, budgets/],
+  ])('%j is rejected at synth time', (props, message) => {
+    expect(() => new PlatformKey(stack(), 'Key', props)).toThrow(PlatformValidationError);
+    expect(() => new PlatformKey(stack(), 'Key', props)).toThrow(message);
+  });
+
+  test('error names the construct path', () => {
+    expect(() => new PlatformKey(stack(), 'Key', { rotationPeriodDays: 1 })).toThrow(/^S\/Key: invalid rotationPeriodDays/);
+  });
+
+  test('tokens are not validated at synth time', () => {
+    const s = stack();
+    expect(() => new PlatformKey(s, 'Key', { alias: Token.asString({ Ref: 'AliasName' }) })).not.toThrow();
+    expect(() => PlatformKey.fromKeyArn(s, 'Imported', Token.asString({ Ref: 'KeyArn' }))).not.toThrow();
+  });
+
+  test('fromKeyArn rejects an alias ARN and a malformed ARN', () => {
+    expect(() => PlatformKey.fromKeyArn(stack(), 'K', 'arn:aws:kms:us-east-1:123456789012:alias/platform')).toThrow(/invalid keyArn .*alias ARN cannot carry grants/);
+    expect(() => PlatformKey.fromKeyArn(stack(), 'K', 'not-an-arn')).toThrow(/invalid keyArn "not-an-arn"/);
+  });
+
+  test('consumerStatements gives an imported key\'s owner the statements to add', () => {
+    const s = stack();
+    const statements = PlatformKey.consumerStatements(s, [KeyConsumer.BEDROCK]).map((st) => s.resolve(st.toStatementJson()));
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Principal).toEqual({ Service: 'bedrock.amazonaws.com' });
+  });
+
+  test('grant helpers scope a role to this key', () => {
+    const s = stack();
+    const key = new PlatformKey(s, 'Key');
+    const role = new iam.Role(s, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    key.grantDecrypt(role);
+    const cfn = role.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy;
+    expect(s.resolve(cfn.policyDocument).Statement).toEqual([
+      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: s.resolve(key.key.keyArn) },
+    ]);
+  });
+});

@@ -1,0 +1,22 @@
+import { COMPLIANCE_PACK_NAMES } from '../../lib/compliance/packs';
+import { Synthesized } from './synth';
+
+/** Asserts that every compliance pack ran and none reported an unacknowledged finding. */
+export function expectNoFindings(synth: Synthesized): void {
+  expect([...synth.registeredPacks].sort()).toEqual([...COMPLIANCE_PACK_NAMES].sort());
+  // Render findings as lines so a failure reads like the synth output.
+  const lines = synth.compliance.findings.map((f) => `${f.rule} at ${f.path}: ${f.description.slice(0, 120)}`);
+  expect(lines).toEqual([]);
+}
+
+/**
+ * Asserts that every acknowledgement is granular and explained: it names its pack, a wildcard
+ * finding names the exact wildcard, and the reason is a sentence, not a placeholder.
+ */
+export function expectAcknowledgementsJustified(synth: Synthesized): void {
+  for (const ack of synth.compliance.acknowledgements) {
+    expect(ack.id).toMatch(/^[A-Za-z0-9.]+::[A-Za-z0-9.]+-[A-Za-z0-9]+/);
+    if (/-IAM5$/.test(ack.id)) throw new Error(`${ack.path}: acknowledge each IAM5 wildcard separately, e.g. ${ack.id}[Resource::*]`);
+    expect(ack.reason.length).toBeGreaterThanOrEqual(40);
+  }
+}
