@@ -1,3 +1,4 @@
 // Public API of the construct library. Compliance tooling (cdk-nag packs) lives in './compliance'.
 export * from './core';
+export * from './security';
 export * from './platform';

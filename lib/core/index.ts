@@ -2,3 +2,4 @@ export * from './errors';
 export * from './validate';
 export * from './platform-key';
 export * from './bundled-code';
+export * from './endpoint-needs';

@@ -1,0 +1,3 @@
+export * from './secure-bucket';
+export * from './secure-log-group';
+export * from './secure-topic';
