@@ -7,3 +7,4 @@ export * from './policy-document';
 export { kmsKeyPolicyNoPublicPrincipal } from './rules/kms-key-policy-no-public-principal';
 export { kmsKeyPolicyServicePrincipalScoped } from './rules/kms-key-policy-service-principal-scoped';
 export { iamNoBedrockWildcardAction } from './rules/iam-no-bedrock-wildcard-action';
+export * from './cost-estimate';

@@ -42,6 +42,14 @@ export interface SecureBucketProps {
 }
 
 /** Settings every bucket of the library shares: private, TLS 1.2+ only, versioned, owner-enforced. */
+/**
+ * Log delivery through a bucket policy, not the LogDeliveryWrite ACL (which BUCKET_OWNER_ENFORCED
+ * forbids). Set on our own scope so the bucket is right whatever feature flags the consumer's app has.
+ */
+function useBucketPolicyForLogDelivery(scope: Construct): void {
+  scope.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+}
+
 const BASELINE: s3.BucketProps = {
   blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
   objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -73,6 +81,7 @@ export class AccessLogsBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: { removalPolicy?: RemovalPolicy; expireAfterDays?: number } = {}) {
     super(scope, id);
+    useBucketPolicyForLogDelivery(this);
     const expireAfterDays = requireIntegerInRange(this, 'expireAfterDays', props.expireAfterDays ?? 400, 1, 36500);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       ...BASELINE,
@@ -102,6 +111,7 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
+    useBucketPolicyForLogDelivery(this);
     this.accessLogsBucket = props.accessLogsBucket ?? new AccessLogsBucket(this, 'AccessLogs', { removalPolicy: props.removalPolicy }).bucket;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       ...BASELINE,

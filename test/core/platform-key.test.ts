@@ -108,6 +108,13 @@ describe('PlatformKey policy, evaluated', () => {
     expect(await decide(request, policy())).toBe(expected);
   });
 
+  test('another account cannot use the key even when its own IAM allows everything', async () => {
+    const adminElsewhere = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant']) {
+      expect(await decide({ principal: `arn:aws:iam::${OTHER}:role/admin`, action, resource: key }, { ...policy(), identity: [adminElsewhere] })).toBe('ImplicitlyDenied');
+    }
+  });
+
   test('a role of this account needs an identity policy (the root statement delegates to IAM)', async () => {
     const principal = 'arn:aws:iam::123456789012:role/app';
     expect(await decide({ principal, action: 'kms:Decrypt', resource: key }, policy())).toBe('ImplicitlyDenied');

@@ -48,7 +48,8 @@ export function synthesize(build: (app: App) => void, options: SynthesizeOptions
   try {
     app.synth();
   } catch (e) {
-    if (!/Validation failed/.test((e as Error).message)) throw e;
+    // In-memory synth throws the whole report («ValidationFailed»); the findings are read from the file below.
+    if (!/A copy of this report can be found in/.test((e as Error).message)) throw e;
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf8')) as {
     artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;

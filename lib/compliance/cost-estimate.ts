@@ -1,0 +1,76 @@
+/**
+ * Fixed monthly cost of a synthesized template: the charges a stack incurs by existing, before any
+ * traffic (NAT gateways, interface endpoints, keys, resolver endpoints, alarms...). Usage charges
+ * (model tokens, data processing, log ingestion, requests) depend on load and are not estimated.
+ *
+ * Prices are AWS list prices in us-east-1 (USD), as published on each service's pricing page and
+ * checked in November 2026; other Regions differ by a few percent. 730 hours a month.
+ */
+const HOURS_PER_MONTH = 730;
+
+/** One priced line of an estimate. */
+export interface CostLine {
+  /** What is charged, e.g. `NAT gateway`. */
+  readonly item: string;
+  /** How many units the template creates (hours-billed units: gateways, endpoint ENIs...). */
+  readonly quantity: number;
+  /** USD per unit per month. */
+  readonly unitMonthly: number;
+  /** quantity x unitMonthly. */
+  readonly monthly: number;
+}
+
+/** The estimate for one template. */
+export interface CostEstimate {
+  readonly lines: CostLine[];
+  /** Sum of the lines, USD per month. */
+  readonly monthlyTotal: number;
+  /** Resource types present whose cost depends on choices we cannot price (e.g. provisioned throughput). */
+  readonly unpriced: string[];
+}
+
+interface Resource {
+  Type: string;
+  Properties?: { VpcEndpointType?: string; SubnetIds?: unknown[]; IpAddresses?: unknown[] };
+}
+
+type Pricer = (r: Resource) => { item: string; quantity: number; unitMonthly: number } | undefined;
+
+const hourly = (usdPerHour: number) => usdPerHour * HOURS_PER_MONTH;
+
+const PRICERS: Record<string, Pricer> = {
+  'AWS::EC2::NatGateway': () => ({ item: 'NAT gateway (hourly, before data processing)', quantity: 1, unitMonthly: hourly(0.045) }),
+  'AWS::EC2::EIP': () => ({ item: 'Public IPv4 address', quantity: 1, unitMonthly: hourly(0.005) }),
+  'AWS::EC2::VPCEndpoint': (r) =>
+    r.Properties?.VpcEndpointType === 'Interface'
+      ? { item: 'Interface VPC endpoint, per AZ', quantity: Math.max(1, (r.Properties?.SubnetIds ?? []).length), unitMonthly: hourly(0.01) }
+      : undefined, // gateway endpoints (S3, DynamoDB) are free
+  'AWS::KMS::Key': () => ({ item: 'KMS customer-managed key', quantity: 1, unitMonthly: 1 }),
+  'AWS::Route53Resolver::ResolverEndpoint': (r) => ({
+    item: 'Route 53 Resolver endpoint, per IP address',
+    quantity: Math.max(1, (r.Properties?.IpAddresses ?? []).length),
+    unitMonthly: hourly(0.125),
+  }),
+  'AWS::EC2::TransitGatewayAttachment': () => ({ item: 'Transit gateway attachment', quantity: 1, unitMonthly: hourly(0.05) }),
+  'AWS::CloudWatch::Alarm': () => ({ item: 'CloudWatch alarm (standard resolution)', quantity: 1, unitMonthly: 0.1 }),
+  'AWS::CloudWatch::Dashboard': () => ({ item: 'CloudWatch dashboard', quantity: 1, unitMonthly: 3 }),
+};
+
+/** Resource types with a fixed charge we deliberately do not guess. */
+const UNPRICED = new Set(['Custom::BedrockProvisionedThroughput', 'AWS::DirectConnect::Connection']);
+
+/** Estimates the fixed monthly cost of one CloudFormation template (as synthesized JSON). */
+export function estimateFixedMonthlyCost(template: { Resources?: Record<string, Resource> }): CostEstimate {
+  const byItem = new Map<string, CostLine>();
+  const unpriced = new Set<string>();
+  for (const resource of Object.values(template.Resources ?? {})) {
+    if (UNPRICED.has(resource.Type)) unpriced.add(resource.Type);
+    const priced = PRICERS[resource.Type]?.(resource);
+    if (!priced) continue;
+    const prev = byItem.get(priced.item);
+    const quantity = (prev?.quantity ?? 0) + priced.quantity;
+    byItem.set(priced.item, { item: priced.item, quantity, unitMonthly: priced.unitMonthly, monthly: quantity * priced.unitMonthly });
+  }
+  const lines = [...byItem.values()].sort((a, b) => b.monthly - a.monthly);
+  return { lines, monthlyTotal: lines.reduce((sum, l) => sum + l.monthly, 0), unpriced: [...unpriced].sort() };
+}
