@@ -1,0 +1,78 @@
+/*
+ * The reply to CloudFormation: a PUT of a small JSON document to the pre-signed S3 URL of the
+ * event. Without it the stack waits until the resource's service timeout.
+ */
+import * as http from 'http';
+import * as https from 'https';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+
+/** CloudFormation's limit on the whole response document. */
+const MAX_BODY_BYTES = 4096;
+
+export interface CfnResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason?: string;
+  readonly PhysicalResourceId: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly NoEcho?: boolean;
+  readonly Data?: Record<string, string>;
+}
+
+/** The response document for `event`, with the reason shortened so the body stays under CloudFormation's limit. */
+export function responseBody(
+  event: CloudFormationCustomResourceEvent,
+  outcome: { status: 'SUCCESS' | 'FAILED'; physicalId: string; reason?: string; data?: Record<string, string> },
+): string {
+  const base: CfnResponse = {
+    Status: outcome.status,
+    PhysicalResourceId: outcome.physicalId,
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+    NoEcho: false,
+    Data: outcome.data,
+  };
+  let reason = outcome.reason;
+  for (;;) {
+    const body = JSON.stringify(reason === undefined ? base : { ...base, Reason: reason });
+    if (Buffer.byteLength(body) <= MAX_BODY_BYTES || reason === undefined || reason.length === 0) return body;
+    reason = `${reason.slice(0, Math.max(0, reason.length - (Buffer.byteLength(body) - MAX_BODY_BYTES) - 4))}...`;
+    if (reason === '...') reason = '';
+  }
+}
+
+/**
+ * The response URL is always https from CloudFormation; plain http is accepted only for a
+ * loopback address (the local server of the handler's tests), never across a network.
+ */
+function transportFor(url: URL): typeof https | typeof http {
+  if (url.protocol === 'https:') return https;
+  if (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return http;
+  throw new Error(`refusing to send the CloudFormation response over ${url.protocol} to ${url.hostname}`);
+}
+
+/** PUTs `body` to `responseUrl` once; resolves on 2xx, rejects otherwise. */
+export function putResponse(responseUrl: string, body: string, timeoutMs = 10000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(responseUrl);
+    const transport = transportFor(url); // throws inside the executor: a rejection, like every other failure
+    const request = transport.request(
+      url,
+      // An empty content type: the URL is pre-signed for exactly that.
+      { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs },
+      (response) => {
+        response.resume();
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve();
+          else reject(Object.assign(new Error(`CloudFormation response PUT answered HTTP ${status}`), { $metadata: { httpStatusCode: status } }));
+        });
+      },
+    );
+    request.on('timeout', () => request.destroy(Object.assign(new Error('CloudFormation response PUT timed out'), { name: 'TimeoutError' })));
+    request.on('error', reject);
+    request.end(body);
+  });
+}

@@ -1,0 +1,107 @@
+import { Annotations, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { PlatformValidationError } from '../core/errors';
+import { isResolved } from '../core/validate';
+import { SecureTopic } from '../security/secure-topic';
+
+/** Properties of an {@link AlertTopic}. */
+export interface AlertTopicProps {
+  /**
+   * Key that encrypts a new topic; its policy must admit the publishing services
+   * (`KeyConsumer.EVENTBRIDGE`, `KeyConsumer.CLOUDWATCH_ALARMS`). Required unless `topic` is given.
+   * @default none
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * An existing topic to publish to instead of a new one. CDK cannot edit an imported topic's
+   * policy: let `events.amazonaws.com` and `cloudwatch.amazonaws.com` of this account publish to it.
+   * @default a new {@link SecureTopic}
+   */
+  readonly topic?: sns.ITopic;
+  /**
+   * Email addresses to subscribe. Each recipient confirms the subscription from the email SNS sends.
+   * @default no subscriptions
+   */
+  readonly emailAddresses?: string[];
+  /**
+   * Display name of a new topic (the sender name of its emails).
+   * @default 'Bedrock platform alerts'
+   */
+  readonly displayName?: string;
+}
+
+/** Pragmatic check: one `@`, a dotted domain, no spaces, within the 254 characters SMTP allows. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Throws unless every address looks like an email address (tokens are skipped). */
+export function requireEmailAddresses(scope: Construct, prop: string, addresses: readonly string[]): readonly string[] {
+  addresses.forEach((address, i) => {
+    if (isResolved(address) && (!EMAIL.test(address) || address.length > 254)) {
+      throw new PlatformValidationError(scope, `${prop}[${i}]`, address, 'Must be an email address such as security-team@example.com.');
+    }
+  });
+  return addresses;
+}
+
+/**
+ * Where security alerts go: a KMS-encrypted topic that refuses plain HTTP, with optional email
+ * subscriptions. Publishers are admitted one by one, each pinned to its own ARN (`aws:SourceArn`)
+ * and this account, instead of the service-wide grant CDK's targets would add.
+ */
+export class AlertTopic extends Construct {
+  /** The topic alerts are published to. */
+  public readonly topic: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: AlertTopicProps) {
+    super(scope, id);
+    const emails = requireEmailAddresses(this, 'emailAddresses', props.emailAddresses ?? []);
+    if (!props.topic && !props.encryptionKey) {
+      throw new PlatformValidationError(this, 'encryptionKey', undefined, 'Pass the key that encrypts the new alert topic, or an existing topic.');
+    }
+    this.topic = props.topic ?? new SecureTopic(this, 'Topic', { encryptionKey: props.encryptionKey!, displayName: props.displayName ?? 'Bedrock platform alerts' });
+    emails.forEach((address, i) => {
+      const subscription = new sns.Subscription(this, `Email${i}`, { topic: this.topic, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: address });
+      Validations.of(subscription).acknowledge({
+        id: 'Serverless::Serverless-SNSRedrivePolicy',
+        reason:
+          'An email alert that cannot be delivered is retried by SNS under its delivery policy and counted in the topic\'s NumberOfNotificationsFailed metric; ' +
+          'a dead-letter queue would need a KMS key that admits SNS, which the platform key deliberately does not.',
+      });
+    });
+  }
+
+  /** Lets exactly `rules` publish to the topic. */
+  public allowEventBridgeRules(rules: events.IRule[]): void {
+    if (rules.length === 0) return;
+    this.allow('AllowTheseEventBridgeRulesToPublish', 'events.amazonaws.com', rules.map((r) => r.ruleArn));
+  }
+
+  /** Lets exactly `alarms` publish to the topic. */
+  public allowCloudWatchAlarms(alarms: cloudwatch.IAlarm[]): void {
+    if (alarms.length === 0) return;
+    this.allow('AllowTheseCloudWatchAlarmsToPublish', 'cloudwatch.amazonaws.com', alarms.map((a) => a.alarmArn));
+  }
+
+  private allow(sid: string, service: string, sourceArns: string[]): void {
+    const result = this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        principals: [new iam.ServicePrincipal(service)],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account }, ArnEquals: { 'aws:SourceArn': sourceArns } },
+      }),
+    );
+    if (!result.statementAdded) {
+      Annotations.of(this).addWarningV2(
+        'bedrock-secure-platform:alertTopicPolicy',
+        `Cannot edit the policy of imported topic ${this.topic.node.path}: allow ${service} to sns:Publish to it for this account, or alerts will not arrive.`,
+      );
+    }
+  }
+}

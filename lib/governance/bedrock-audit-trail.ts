@@ -1,0 +1,273 @@
+import { Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { PlatformValidationError } from '../core/errors';
+import { PlatformKey } from '../core/platform-key';
+import { requireOneOf, requirePattern } from '../core/validate';
+import { SecureBucket } from '../security/secure-bucket';
+import { SecureLogGroup } from '../security/secure-log-group';
+import { ALL_BEDROCK_DATA_EVENTS, BedrockDataEvents, DEFAULT_BEDROCK_DATA_EVENTS } from './bedrock-data-events';
+import { HighRiskActivity } from './high-risk-activity';
+import { HighRiskActivityAlerts } from './high-risk-activity-alerts';
+import { LogArchiveProps, logArchive } from './log-archive';
+import { wildcardResourceFinding } from './wildcard-finding';
+
+/** Properties of a {@link BedrockAuditTrail}. */
+export interface BedrockAuditTrailProps extends LogArchiveProps {
+  /**
+   * Key that encrypts the trail's log files, its log group, its bucket and the alert topic. Its
+   * policy must admit CloudTrail, CloudWatch Logs and EventBridge (`PlatformKey.consumerStatements`).
+   * @default a new {@link PlatformKey}
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Create a trail. Set to `false` where an organization trail already records this account's
+   * management events: then only the high-risk alerts are created.
+   * @default true
+   */
+  readonly createTrail?: boolean;
+
+  /**
+   * Name of the trail: 3 to 128 letters and digits, joined by single `.`, `_` or `-`, and not an
+   * IP address. Changing it creates a new trail; with RETAIN the old one goes on logging until
+   * you delete it.
+   * @default derived from the construct path
+   */
+  readonly trailName?: string;
+
+  /**
+   * Record every Region of the account in this trail (global service events included).
+   * @default true
+   */
+  readonly multiRegion?: boolean;
+
+  /**
+   * Which management events to record: every call, or only writes (cheaper, but no record of
+   * who read what). `NONE` is not allowed: the high-risk alerts and the audit need them.
+   * @default cloudtrail.ReadWriteType.ALL
+   */
+  readonly managementEvents?: cloudtrail.ReadWriteType;
+
+  /**
+   * Bedrock data events to record (billed per event). An empty list records none.
+   * @default DEFAULT_BEDROCK_DATA_EVENTS
+   */
+  readonly bedrockDataEvents?: BedrockDataEvents[];
+
+  /**
+   * Retention of the trail's CloudWatch log group (the searchable copy; S3 keeps the full record).
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Bucket for the server access logs of the trail bucket.
+   * @default a new access-log bucket
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * What happens to the trail, its bucket and its log group when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Raise alerts on high-risk control-plane calls (see {@link HighRiskActivity}).
+   * @default true
+   */
+  readonly highRiskAlerts?: boolean;
+
+  /**
+   * Which activities raise an alert.
+   * @default ALL_HIGH_RISK_ACTIVITIES
+   */
+  readonly alertActivities?: HighRiskActivity[];
+
+  /**
+   * An existing topic for the alerts.
+   * @default a new KMS-encrypted topic
+   */
+  readonly alertTopic?: sns.ITopic;
+
+  /**
+   * Email addresses subscribed to the alerts.
+   * @default none
+   */
+  readonly alertEmails?: string[];
+}
+
+// CloudTrail's rules: 3 to 128 characters, letters and digits joined by single '.', '_' or '-', not an IP address.
+const TRAIL_NAME = /^(?=.{3,128}$)(?!\d+\.\d+\.\d+\.\d+$)[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
+const MANAGEMENT_EVENTS = [cloudtrail.ReadWriteType.ALL, cloudtrail.ReadWriteType.WRITE_ONLY, cloudtrail.ReadWriteType.READ_ONLY] as const;
+
+/**
+ * The platform's audit record, "who did what, when, and where": a CloudTrail trail of management
+ * events and Bedrock data events, its log files validated (digest files), encrypted with the
+ * platform key, kept in a versioned, access-logged bucket that moves them to colder storage (and
+ * optionally locks them), copied to an encrypted log group for search and alarms, and watched for
+ * high-risk calls by EventBridge rules that alert through SNS.
+ *
+ * The trail, its bucket (with its policy), its log group and delivery role are kept when the
+ * stack goes (RETAIN by default): removing the stack does not stop the audit.
+ */
+export class BedrockAuditTrail extends Construct {
+  /** The trail; undefined when `createTrail` is false. */
+  public readonly trail?: cloudtrail.CfnTrail;
+  /** ARN of the trail; undefined when `createTrail` is false. */
+  public readonly trailArn?: string;
+  /** The bucket of the trail's log files. */
+  public readonly bucket?: s3.IBucket;
+  /** The log group the trail copies events to. */
+  public readonly logGroup?: logs.ILogGroup;
+  /** The high-risk alerts; undefined when `highRiskAlerts` is false. */
+  public readonly alerts?: HighRiskActivityAlerts;
+  /** Key that encrypts the trail's records. */
+  public readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: BedrockAuditTrailProps = {}) {
+    super(scope, id);
+    const createTrail = props.createTrail ?? true;
+    const highRiskAlerts = props.highRiskAlerts ?? true;
+    if (!createTrail && !highRiskAlerts) {
+      throw new PlatformValidationError(this, 'highRiskAlerts', false, 'With createTrail false the construct only creates the alerts; leave highRiskAlerts on, or do not create the construct.');
+    }
+    this.encryptionKey = props.encryptionKey ?? new PlatformKey(this, 'Key').key;
+
+    if (createTrail) {
+      const created = this.createTrail(props);
+      this.trail = created.trail;
+      this.trailArn = created.trailArn;
+      this.bucket = created.bucket;
+      this.logGroup = created.logGroup;
+    }
+    if (highRiskAlerts) {
+      this.alerts = new HighRiskActivityAlerts(this, 'HighRiskAlerts', {
+        encryptionKey: this.encryptionKey,
+        alertTopic: props.alertTopic,
+        alertEmails: props.alertEmails,
+        activities: props.alertActivities,
+      });
+    }
+  }
+
+  /** Lets `grantee` read the trail's log files (and decrypt them with the key). */
+  public grantReadLogFiles(grantee: iam.IGrantable): iam.Grant {
+    if (!this.bucket) throw new PlatformValidationError(this, 'createTrail', false, 'There are no log files to read: this construct created no trail.');
+    const grant = this.bucket.grantRead(grantee);
+    this.encryptionKey.grantDecrypt(grantee); // CloudTrail encrypts files with the trail key, not only the bucket default
+    return grant;
+  }
+
+  private createTrail(props: BedrockAuditTrailProps) {
+    const stack = Stack.of(this);
+    const trailName = props.trailName ?? defaultTrailName(this);
+    requirePattern(this, 'trailName', trailName, TRAIL_NAME, '3 to 128 letters and digits, joined by single ".", "_" or "-", and not an IP address');
+    const managementEvents = requireOneOf(this, 'managementEvents', props.managementEvents ?? cloudtrail.ReadWriteType.ALL, MANAGEMENT_EVENTS);
+    const dataEvents = [...new Set(props.bedrockDataEvents ?? DEFAULT_BEDROCK_DATA_EVENTS)];
+    for (const type of dataEvents) requireOneOf(this, 'bedrockDataEvents', type, ALL_BEDROCK_DATA_EVENTS);
+    const archive = logArchive(this, props);
+    // Known at synth time, so the bucket policy can name the trail without waiting for it.
+    const trailArn = `arn:${stack.partition}:cloudtrail:${stack.region}:${stack.account}:trail/${trailName}`;
+
+    const bucket = new SecureBucket(this, 'LogFiles', {
+      encryptionKey: this.encryptionKey,
+      accessLogsBucket: props.accessLogsBucket,
+      lifecycleRules: archive.lifecycleRules,
+      objectLockRetention: archive.objectLockRetention,
+      removalPolicy: props.removalPolicy,
+    }).bucket;
+    const onlyThisTrail = { StringEquals: { 'aws:SourceArn': trailArn } };
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisTrailToCheckTheBucketAcl',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['s3:GetBucketAcl'],
+        resources: [bucket.bucketArn],
+        conditions: onlyThisTrail,
+      }),
+    );
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisTrailToWriteLogFiles',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`AWSLogs/${stack.account}/*`)],
+        conditions: { StringEquals: { ...onlyThisTrail.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      }),
+    );
+
+    const logGroup = new SecureLogGroup(this, 'Events', { encryptionKey: this.encryptionKey, retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy: props.removalPolicy });
+    // CloudTrail writes one stream per Region, named <account>_CloudTrail_<region>. The trust has no
+    // source condition: CloudTrail documents none for this role, and only a principal of this
+    // account allowed to pass the role (iam:PassRole) can attach it to a trail.
+    const streams = `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${logGroup.logGroupName}:log-stream:${stack.account}_CloudTrail_*`;
+    const deliveryPolicy = new iam.ManagedPolicy(this, 'LogDeliveryPolicy', {
+      description: `Lets CloudTrail trail ${trailName} write its events to its log group`,
+      statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [streams] })],
+    });
+    Validations.of(deliveryPolicy).acknowledge({
+      id: wildcardResourceFinding(this, streams),
+      reason: 'CloudTrail names one log stream per Region it records (<account>_CloudTrail_<region>); the wildcard covers exactly those streams of this one log group.',
+    });
+    const deliveryRole = new iam.Role(this, 'LogDeliveryRole', {
+      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),
+      description: `CloudTrail trail ${trailName} delivering to CloudWatch Logs`,
+      managedPolicies: [deliveryPolicy],
+    });
+
+    const trail = new cloudtrail.CfnTrail(this, 'Trail', {
+      trailName,
+      isLogging: true,
+      isMultiRegionTrail: props.multiRegion ?? true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      kmsKeyId: this.encryptionKey.keyArn,
+      s3BucketName: bucket.bucketName,
+      cloudWatchLogsLogGroupArn: logGroup.logGroupArn,
+      cloudWatchLogsRoleArn: deliveryRole.roleArn,
+      advancedEventSelectors: eventSelectors(managementEvents, dataEvents),
+    });
+    // Kept by default like the records themselves: deleting the stack must not silently stop the
+    // audit. What the kept trail needs to go on writing is kept with it.
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    for (const resource of [trail, bucket.policy, deliveryRole, deliveryPolicy]) resource?.applyRemovalPolicy(removalPolicy);
+    // CloudTrail checks its access to the bucket and the log group when the trail is created.
+    if (bucket.policy) trail.node.addDependency(bucket.policy);
+    trail.node.addDependency(deliveryRole);
+    return { trail, trailArn, bucket, logGroup };
+  }
+}
+
+/**
+ * A name unique in the account and Region: the construct path with a hash, led by the stack name
+ * (which CDK leaves out of generated names for a stack called "Default").
+ */
+function defaultTrailName(scope: Construct): string {
+  const stackName = Stack.of(scope).stackName;
+  const name = Names.uniqueResourceName(scope, { maxLength: 128, separator: '-' });
+  if (Token.isUnresolved(stackName) || name.startsWith(`${stackName}-`) || stackName.length > 64) return name;
+  return `${stackName}-${Names.uniqueResourceName(scope, { maxLength: 127 - stackName.length, separator: '-' })}`;
+}
+
+/** Management events, then one selector per Bedrock data-event type (a selector takes one `resources.type`). */
+function eventSelectors(managementEvents: cloudtrail.ReadWriteType, dataEvents: readonly BedrockDataEvents[]): cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] {
+  const readOnly: cloudtrail.CfnTrail.AdvancedFieldSelectorProperty[] =
+    managementEvents === cloudtrail.ReadWriteType.ALL ? [] : [{ field: 'readOnly', equalTo: [managementEvents === cloudtrail.ReadWriteType.READ_ONLY ? 'true' : 'false'] }];
+  return [
+    { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }, ...readOnly] },
+    ...dataEvents.map((type) => ({
+      name: `Bedrock data events: ${type.replace('AWS::Bedrock::', '')}`,
+      fieldSelectors: [
+        { field: 'eventCategory', equalTo: ['Data'] },
+        { field: 'resources.type', equalTo: [type] },
+      ],
+    })),
+  ];
+}

@@ -1,0 +1,150 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { PlatformValidationError } from '../core/errors';
+import { PlatformKey } from '../core/platform-key';
+import { AlertTopic } from './alert-topic';
+import { ALL_HIGH_RISK_ACTIVITIES, HIGH_RISK_EVENTS, HighRiskActivity } from './high-risk-activity';
+
+/** Properties of {@link HighRiskActivityAlerts}. */
+export interface HighRiskActivityAlertsProps {
+  /**
+   * Key that encrypts a new alert topic and the queue of undelivered alerts; its policy must admit
+   * EventBridge and CloudWatch alarms (`KeyConsumer.EVENTBRIDGE`, `KeyConsumer.CLOUDWATCH_ALARMS`).
+   * @default a new {@link PlatformKey}
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * An existing topic to publish alerts to (e.g. the platform's shared alert topic).
+   * @default a new KMS-encrypted topic
+   */
+  readonly alertTopic?: sns.ITopic;
+  /**
+   * Email addresses subscribed to a new or given topic.
+   * @default none
+   */
+  readonly alertEmails?: string[];
+  /**
+   * Which activities raise an alert.
+   * @default ALL_HIGH_RISK_ACTIVITIES
+   */
+  readonly activities?: HighRiskActivity[];
+}
+
+/**
+ * EventBridge rules that turn high-risk control-plane calls (see {@link HighRiskActivity}) into
+ * alerts on a KMS-encrypted SNS topic, failed attempts included: an AccessDenied on
+ * StopLogging is worth knowing about too.
+ *
+ * Rules see the events of their own Region; deploy this construct in each Region the platform
+ * uses. It needs a trail that logs management events there (its own or an organization trail).
+ */
+export class HighRiskActivityAlerts extends Construct {
+  /** Topic the alerts are published to. */
+  public readonly topic: sns.ITopic;
+  /** Alerts EventBridge could not deliver to the topic. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** Fires when an alert is in the dead-letter queue. */
+  public readonly undeliveredAlertsAlarm: cloudwatch.Alarm;
+  /** One rule per activity, by activity. */
+  public readonly rules: Readonly<Partial<Record<HighRiskActivity, events.Rule>>>;
+
+  constructor(scope: Construct, id: string, props: HighRiskActivityAlertsProps = {}) {
+    super(scope, id);
+    const activities = [...new Set(props.activities ?? ALL_HIGH_RISK_ACTIVITIES)];
+    if (activities.length === 0) {
+      throw new PlatformValidationError(this, 'activities', [], `List at least one of: ${ALL_HIGH_RISK_ACTIVITIES.join(', ')}.`);
+    }
+    for (const activity of activities) {
+      if (!ALL_HIGH_RISK_ACTIVITIES.includes(activity)) {
+        throw new PlatformValidationError(this, 'activities', activity, `Allowed values: ${ALL_HIGH_RISK_ACTIVITIES.join(', ')}.`);
+      }
+    }
+    const encryptionKey = props.encryptionKey ?? new PlatformKey(this, 'Key').key;
+    const alerts = new AlertTopic(this, 'Alerts', {
+      encryptionKey,
+      topic: props.alertTopic,
+      emailAddresses: props.alertEmails,
+      displayName: 'Bedrock platform security alerts',
+    });
+    this.topic = alerts.topic;
+
+    // Alerts EventBridge could not deliver after its retries (a day) land here instead of vanishing.
+    this.deadLetterQueue = new sqs.Queue(this, 'UndeliveredAlerts', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const terminal = 'This queue is the terminal dead-letter queue of the alert rules (EventBridge target DLQ); a further redrive would only move the same undelivered alerts elsewhere.';
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason: terminal });
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless::Serverless-SQSRedrivePolicy', reason: terminal });
+
+    const rules: Partial<Record<HighRiskActivity, events.Rule>> = {};
+    for (const activity of activities) {
+      const selector = HIGH_RISK_EVENTS[activity];
+      const rule = new events.Rule(this, ruleId(activity), {
+        description: `High-risk activity: ${selector.eventNames.join(', ')} (${selector.eventSource})`,
+        eventPattern: {
+          source: [selector.source],
+          detailType: ['AWS API Call via CloudTrail'],
+          detail: { eventSource: [selector.eventSource], eventName: [...selector.eventNames] },
+        },
+      });
+      rule.addTarget({
+        bind: () => ({ arn: this.topic.topicArn, input: alertMessage(activity, selector.summary), deadLetterConfig: { arn: this.deadLetterQueue.queueArn } }),
+      });
+      rules[activity] = rule;
+    }
+    const ruleArns = Object.values(rules).map((r) => r.ruleArn);
+    alerts.allowEventBridgeRules(Object.values(rules));
+    this.deadLetterQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowTheseRulesToDeadLetterAlerts',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+      }),
+    );
+    this.undeliveredAlertsAlarm = this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }).createAlarm(this, 'UndeliveredAlertsAlarm', {
+      alarmDescription: 'High-risk activity alerts could not be delivered to the alert topic: read them from the dead-letter queue.',
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.undeliveredAlertsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
+    alerts.allowCloudWatchAlarms([this.undeliveredAlertsAlarm]);
+    this.rules = rules;
+  }
+}
+
+/** Construct id of an activity's rule: stable, so renaming the enum's docs never replaces a rule. */
+function ruleId(activity: HighRiskActivity): string {
+  return activity.replace(/(^|-)([a-z])/g, (_m, _dash, c: string) => c.toUpperCase());
+}
+
+/** A compact alert that says who did what where, and keeps the request for the investigation. */
+function alertMessage(activity: HighRiskActivity, summary: string): events.RuleTargetInput {
+  return events.RuleTargetInput.fromObject({
+    alert: summary,
+    activity,
+    eventName: events.EventField.fromPath('$.detail.eventName'),
+    eventSource: events.EventField.fromPath('$.detail.eventSource'),
+    principal: events.EventField.fromPath('$.detail.userIdentity.arn'),
+    sourceIpAddress: events.EventField.fromPath('$.detail.sourceIPAddress'),
+    errorCode: events.EventField.fromPath('$.detail.errorCode'),
+    account: events.EventField.account,
+    region: events.EventField.region,
+    time: events.EventField.time,
+    requestParameters: events.EventField.fromPath('$.detail.requestParameters'),
+    eventId: events.EventField.fromPath('$.detail.eventID'),
+  });
+}

@@ -1,0 +1,358 @@
+import { Annotations, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IConstruct } from 'constructs';
+import { IVpcEndpointConsumer, SupportEndpoint } from '../core/endpoint-needs';
+import { PlatformValidationError } from '../core/errors';
+import { PlatformKey } from '../core/platform-key';
+import { isResolved, requirePattern } from '../core/validate';
+import { SecureBucket } from '../security/secure-bucket';
+import { SecureLogGroup } from '../security/secure-log-group';
+import { AlertTopic } from './alert-topic';
+import { InvocationLoggingHandler } from './invocation-logging-handler';
+import { LogArchiveProps, logArchive } from './log-archive';
+
+/** Which kinds of model input and output the logs include. Each defaults to true. */
+export interface InvocationLogModalities {
+  /** Text prompts and completions. @default true */
+  readonly text?: boolean;
+  /** Images (delivered to S3). @default true */
+  readonly image?: boolean;
+  /** Embeddings. @default true */
+  readonly embedding?: boolean;
+  /** Video (delivered to S3). @default true */
+  readonly video?: boolean;
+  /** Audio. @default true */
+  readonly audio?: boolean;
+}
+
+/** Where a delivery-failure metric counts failures. */
+export enum InvocationLogDestination {
+  CLOUDWATCH_LOGS = 'ModelInvocationLogsCloudWatchDeliveryFailure',
+  S3 = 'ModelInvocationLogsS3DeliveryFailure',
+  /** Bodies too large for CloudWatch Logs (over 100 KB, or binary), sent to S3 instead. */
+  LARGE_DATA_S3 = 'ModelInvocationLargeDataS3DeliveryFailure',
+}
+
+/** Properties of {@link ModelInvocationLogging}. */
+export interface ModelInvocationLoggingProps extends LogArchiveProps {
+  /**
+   * Key that encrypts the log group, the bucket, the handler's queue and the alarm topic. Its
+   * policy must admit CloudWatch Logs, Bedrock and CloudWatch alarms (`PlatformKey.consumerStatements`).
+   * @default a new {@link PlatformKey}
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Deliver invocation logs to a CloudWatch log group (searchable, alarms, subscriptions).
+   * @default true
+   */
+  readonly cloudWatchLogs?: boolean;
+  /**
+   * Deliver invocation logs to S3 (durable record, Athena).
+   * @default true
+   */
+  readonly s3?: boolean;
+  /**
+   * With CloudWatch Logs, send bodies CloudWatch Logs cannot hold (over 100 KB, images, video) to
+   * the bucket; without it they are left out of the log.
+   * @default true when cloudWatchLogs is on
+   */
+  readonly largeDataDelivery?: boolean;
+  /**
+   * Retention of the invocation log group. Prompts can hold personal data: match your retention policy.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * An existing bucket to deliver to, instead of a new one. Its policy must let Bedrock of this
+   * account write under the prefixes (an imported bucket's policy cannot be edited here), and its
+   * key must admit Bedrock.
+   * @default a new {@link SecureBucket}
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * Key prefix of the S3 delivery (Bedrock adds `AWSLogs/<account>/BedrockModelInvocationLogs/...`).
+   * @default 'invocation-logs'
+   */
+  readonly s3KeyPrefix?: string;
+  /**
+   * Key prefix of large-data delivery.
+   * @default 'invocation-logs-large-data'
+   */
+  readonly largeDataKeyPrefix?: string;
+  /**
+   * Bucket for the server access logs of a new bucket.
+   * @default a new access-log bucket
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+  /**
+   * Which modalities to log.
+   * @default all
+   */
+  readonly modalities?: InvocationLogModalities;
+  /**
+   * Topic the delivery-failure alarms notify.
+   * @default a new KMS-encrypted topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Email addresses subscribed to the alarm topic.
+   * @default none
+   */
+  readonly alarmEmails?: string[];
+  /**
+   * VPC for the custom resource's function (see {@link InvocationLoggingHandler}).
+   * @default not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of the function, when `vpc` is set.
+   * @default the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Security groups of the function, when `vpc` is set.
+   * @default a new group that allows only outbound HTTPS
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Concurrency reserved for the function.
+   * @default 1
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * What happens to the log groups and the bucket when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const KEY_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
+const KEY_PREFIX_HINT = 'segments of letters, digits and !_.*\'()- separated by single slashes, without a leading or trailing slash, up to 256 characters';
+const MARK = Symbol.for('bedrock-secure-platform.ModelInvocationLogging');
+
+/**
+ * Amazon Bedrock model invocation logging, "what was asked of which model": turns on the
+ * account- and Region-wide setting (CloudFormation has no resource for it) through a custom
+ * resource, with destinations it creates: a platform-key log group and/or a platform-key bucket,
+ * a delivery role only Bedrock of this account and Region can assume, and alarms on failed
+ * deliveries.
+ *
+ * The setting is the account's, not the stack's: on Create the resource records the
+ * configuration it replaces, and on Delete it restores that one (or removes the setting if there
+ * was none), unless another owner has taken the setting over since. One per account and Region.
+ */
+export class ModelInvocationLogging extends Construct implements IVpcEndpointConsumer {
+  /** The invocation log group, when logs go to CloudWatch Logs. */
+  public readonly logGroup?: logs.ILogGroup;
+  /** The bucket, when logs or large bodies go to S3. */
+  public readonly bucket?: s3.IBucket;
+  /** The role Bedrock assumes to write to the log group. */
+  public readonly deliveryRole?: iam.IRole;
+  /** The custom resource's function. */
+  public readonly handler: InvocationLoggingHandler;
+  /** The delivery-failure alarms, by destination. */
+  public readonly alarms: Readonly<Partial<Record<InvocationLogDestination, cloudwatch.Alarm>>>;
+  /** Topic the alarms notify. */
+  public readonly alarmTopic: sns.ITopic;
+  /** Key that encrypts the logs. */
+  public readonly encryptionKey: kms.IKey;
+  public readonly requiredEndpoints: readonly SupportEndpoint[];
+
+  constructor(scope: Construct, id: string, props: ModelInvocationLoggingProps = {}) {
+    super(scope, id);
+    Object.defineProperty(this, MARK, { value: true });
+    this.ensureSingleInAccountRegion();
+    const stack = Stack.of(this);
+    const cloudWatch = props.cloudWatchLogs ?? true;
+    const toS3 = props.s3 ?? true;
+    if (!cloudWatch && !toS3) {
+      throw new PlatformValidationError(this, 's3', false, 'Invocation logs need a destination: leave cloudWatchLogs or s3 (or both) on.');
+    }
+    if (props.largeDataDelivery && !cloudWatch) {
+      throw new PlatformValidationError(this, 'largeDataDelivery', true, 'Large-data delivery extends the CloudWatch Logs destination: turn cloudWatchLogs on, or leave largeDataDelivery unset.');
+    }
+    const largeData = cloudWatch && (props.largeDataDelivery ?? true);
+    const s3Prefix = keyPrefix(this, 's3KeyPrefix', props.s3KeyPrefix ?? 'invocation-logs');
+    const largePrefix = keyPrefix(this, 'largeDataKeyPrefix', props.largeDataKeyPrefix ?? 'invocation-logs-large-data');
+    this.encryptionKey = props.encryptionKey ?? new PlatformKey(this, 'Key').key;
+    // Bedrock of this account and Region only: the confused-deputy conditions of every grant to it.
+    const fromBedrockHere = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:*` },
+    };
+
+    this.handler = new InvocationLoggingHandler(this, 'Handler', {
+      encryptionKey: this.encryptionKey,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      removalPolicy: props.removalPolicy,
+    });
+    this.requiredEndpoints = this.handler.requiredEndpoints;
+
+    let bucketPolicy: s3.BucketPolicy | undefined;
+    if (toS3 || largeData) {
+      const archive = logArchive(this, props);
+      const bucket =
+        props.bucket ??
+        new SecureBucket(this, 'Bucket', {
+          encryptionKey: this.encryptionKey,
+          accessLogsBucket: props.accessLogsBucket,
+          lifecycleRules: archive.lifecycleRules,
+          objectLockRetention: archive.objectLockRetention,
+          removalPolicy: props.removalPolicy,
+        }).bucket;
+      const objects = [
+        ...(toS3 ? [bucket.arnForObjects(`${s3Prefix}/AWSLogs/${stack.account}/BedrockModelInvocationLogs/*`)] : []),
+        // The layout under the large-data prefix is Bedrock's; the grant stays inside the prefix.
+        ...(largeData ? [bucket.arnForObjects(`${largePrefix}/*`)] : []),
+      ];
+      const added = bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowBedrockOfThisAccountToWriteInvocationLogs',
+          principals: [new iam.ServicePrincipal('bedrock.amazonaws.com')],
+          actions: ['s3:PutObject'],
+          resources: objects,
+          conditions: fromBedrockHere,
+        }),
+      );
+      if (!added.statementAdded) {
+        // Bedrock would refuse the configuration at deploy time; say so at synth time.
+        Annotations.of(this).addWarningV2(
+          'bedrock-secure-platform:invocationLogBucketPolicy',
+          `Cannot edit the policy of imported bucket ${bucket.node.path}: allow bedrock.amazonaws.com s3:PutObject under ${toS3 ? `${s3Prefix}/AWSLogs/${stack.account}/BedrockModelInvocationLogs/` : ''}${toS3 && largeData ? ' and ' : ''}${largeData ? `${largePrefix}/` : ''}, with aws:SourceAccount and aws:SourceArn conditions.`,
+        );
+      }
+      bucketPolicy = bucket.policy;
+      this.bucket = bucket;
+    }
+
+    if (cloudWatch) {
+      const logGroup = new SecureLogGroup(this, 'InvocationLogs', {
+        encryptionKey: this.encryptionKey,
+        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        removalPolicy: props.removalPolicy,
+      });
+      const deliveryPolicy = new iam.ManagedPolicy(this, 'DeliveryPolicy', {
+        description: 'Lets Amazon Bedrock write model invocation logs to the platform log group',
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            // Bedrock writes to this one stream of the group.
+            resources: [`arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${logGroup.logGroupName}:log-stream:aws/bedrock/modelinvocations`],
+          }),
+        ],
+      });
+      const deliveryRole = new iam.Role(this, 'DeliveryRole', {
+        description: 'Assumed by Amazon Bedrock of this account and Region to deliver model invocation logs',
+        assumedBy: new iam.ServicePrincipal('bedrock.amazonaws.com', { conditions: fromBedrockHere }),
+        managedPolicies: [deliveryPolicy],
+      });
+      this.handler.allowPassRole(deliveryRole);
+      this.logGroup = logGroup;
+      this.deliveryRole = deliveryRole;
+    }
+
+    const modalities = props.modalities ?? {};
+    const loggingConfig = {
+      ...(this.logGroup && this.deliveryRole
+        ? {
+            cloudWatchConfig: {
+              logGroupName: this.logGroup.logGroupName,
+              roleArn: this.deliveryRole.roleArn,
+              ...(largeData && this.bucket ? { largeDataDeliveryS3Config: { bucketName: this.bucket.bucketName, keyPrefix: largePrefix } } : {}),
+            },
+          }
+        : {}),
+      ...(toS3 && this.bucket ? { s3Config: { bucketName: this.bucket.bucketName, keyPrefix: s3Prefix } } : {}),
+      textDataDeliveryEnabled: modalities.text ?? true,
+      imageDataDeliveryEnabled: modalities.image ?? true,
+      embeddingDataDeliveryEnabled: modalities.embedding ?? true,
+      videoDataDeliveryEnabled: modalities.video ?? true,
+      audioDataDeliveryEnabled: modalities.audio ?? true,
+    };
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: this.handler.function.functionArn,
+      resourceType: 'Custom::BedrockModelInvocationLogging',
+      properties: { LoggingConfig: loggingConfig },
+      // Well above the handler's 3-minute timeout, far below CloudFormation's default hour.
+      serviceTimeout: Duration.minutes(10),
+    });
+    // Bedrock checks that it can write to the destinations when the configuration is put.
+    if (bucketPolicy) resource.node.addDependency(bucketPolicy);
+    resource.node.addDependency(this.handler);
+
+    const alerts = new AlertTopic(this, 'Alarms', {
+      encryptionKey: this.encryptionKey,
+      topic: props.alarmTopic,
+      emailAddresses: props.alarmEmails,
+      displayName: 'Bedrock invocation logging alarms',
+    });
+    this.alarmTopic = alerts.topic;
+    const destinations = [
+      ...(cloudWatch ? [InvocationLogDestination.CLOUDWATCH_LOGS] : []),
+      ...(toS3 ? [InvocationLogDestination.S3] : []),
+      ...(largeData ? [InvocationLogDestination.LARGE_DATA_S3] : []),
+    ];
+    const alarms: Partial<Record<InvocationLogDestination, cloudwatch.Alarm>> = {};
+    for (const destination of destinations) {
+      const alarm = this.metricDeliveryFailures(destination).createAlarm(this, `${alarmId(destination)}Alarm`, {
+        alarmDescription: `Amazon Bedrock failed to deliver model invocation logs (${destination}): invocations are missing from the audit record.`,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+      alarms[destination] = alarm;
+    }
+    alerts.allowCloudWatchAlarms(Object.values(alarms));
+    this.alarms = alarms;
+  }
+
+  /** Failed deliveries of invocation logs to `destination` (account- and Region-wide, no dimensions). */
+  public metricDeliveryFailures(destination: InvocationLogDestination, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({ namespace: 'AWS/Bedrock', metricName: destination, statistic: 'Sum', period: Duration.minutes(5), ...props });
+  }
+
+  /** Lets `grantee` read the invocation logs (log group and bucket) and decrypt them. */
+  public grantReadLogs(grantee: iam.IGrantable): iam.Grant {
+    const grants = [this.logGroup?.grantRead(grantee), this.bucket?.grantRead(grantee)].filter((g): g is iam.Grant => g !== undefined);
+    grants.push(this.encryptionKey.grantDecrypt(grantee));
+    return grants.reduce((a, b) => a.combine(b));
+  }
+
+  /** The setting is account- and Region-wide: two of these would overwrite each other. */
+  private ensureSingleInAccountRegion(): void {
+    const here = Stack.of(this);
+    const key = (s: Stack) => (isResolved(s.account) && isResolved(s.region) ? `${s.account}/${s.region}` : `stack:${s.node.path}`);
+    const other = this.node.root.node
+      .findAll()
+      .find((c: IConstruct) => c !== this && (c as unknown as Record<symbol, boolean>)[MARK] === true && key(Stack.of(c)) === key(here));
+    if (other) {
+      throw new PlatformValidationError(
+        this,
+        'scope',
+        this.node.path,
+        `Model invocation logging is one setting per account and Region, and ${other.node.path} already manages it for ${key(here)}. Create one ModelInvocationLogging per account and Region.`,
+      );
+    }
+  }
+}
+
+function keyPrefix(scope: IConstruct, prop: string, value: string): string {
+  if (!Token.isUnresolved(value) && value.length > 256) throw new PlatformValidationError(scope, prop, value, `Must be ${KEY_PREFIX_HINT}.`);
+  return requirePattern(scope, prop, value, KEY_PREFIX, KEY_PREFIX_HINT);
+}
+
+function alarmId(destination: InvocationLogDestination): string {
+  return { [InvocationLogDestination.CLOUDWATCH_LOGS]: 'CloudWatchDelivery', [InvocationLogDestination.S3]: 'S3Delivery', [InvocationLogDestination.LARGE_DATA_S3]: 'LargeDataDelivery' }[destination];
+}

@@ -1,0 +1,36 @@
+import { buildAuditExample } from '../../examples/audit/stack';
+import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
+import { synthesize } from '../kit/synth';
+
+// The runnable example (examples/audit), synthesized as `cdk synth` would, with every pack.
+const synth = synthesize((app) => {
+  buildAuditExample(app);
+});
+
+describe('examples/audit', () => {
+  test('synthesizes both stacks with zero unacknowledged findings', () => {
+    expect(Object.keys(synth.json).sort()).toEqual(['BedrockAudit', 'BedrockAuditAlertsOnly']);
+    expectNoFindings(synth);
+    expectAcknowledgementsJustified(synth);
+  });
+
+  test('the primary Region has the trail, the invocation logging and one alert topic for both', () => {
+    const primary = synth.template('BedrockAudit');
+    primary.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    primary.resourceCountIs('Custom::BedrockModelInvocationLogging', 1);
+    primary.resourceCountIs('AWS::SNS::Topic', 1);
+    // Three access-log targets would be two too many: the example shares one.
+    const accessLogTargets = new Set(
+      Object.values(synth.json.BedrockAudit.Resources as Record<string, any>)
+        .filter((r) => r.Type === 'AWS::S3::Bucket' && r.Properties.LoggingConfiguration)
+        .map((r) => JSON.stringify(r.Properties.LoggingConfiguration.DestinationBucketName)),
+    );
+    expect(accessLogTargets.size).toBe(1);
+  });
+
+  test('the second Region has only the alerts', () => {
+    const second = synth.template('BedrockAuditAlertsOnly');
+    second.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    second.resourceCountIs('AWS::Events::Rule', 5);
+  });
+});

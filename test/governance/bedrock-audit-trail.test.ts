@@ -1,0 +1,291 @@
+import { App, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { PlatformValidationError } from '../../lib';
+import {
+  BedrockAuditTrail,
+  BedrockDataEvents,
+  DEFAULT_BEDROCK_DATA_EVENTS,
+  HIGH_RISK_EVENTS,
+  HighRiskActivity,
+  HighRiskActivityAlerts,
+} from '../../lib/governance';
+import { decide, PolicyJson } from '../kit/iam';
+import { resolveIntrinsics } from '../kit/intrinsics';
+import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
+import { synthesize } from '../kit/synth';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+const OTHER = '999999999999';
+let defaultTrail: BedrockAuditTrail;
+
+const synth = synthesize((app) => {
+  defaultTrail = new BedrockAuditTrail(new Stack(app, 'Default', { env: ENV }), 'Audit');
+
+  new BedrockAuditTrail(new Stack(app, 'Tuned', { env: { ...ENV, region: 'eu-west-1' } }), 'Audit', {
+    trailName: 'bedrock-platform-audit',
+    multiRegion: false,
+    managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY,
+    bedrockDataEvents: [BedrockDataEvents.KNOWLEDGE_BASE, BedrockDataEvents.TOOL],
+    logRetention: logs.RetentionDays.TWO_YEARS,
+    archiveAfterDays: 30,
+    expireAfterDays: 3653,
+    objectLockDays: 2557,
+    objectLockMode: 'COMPLIANCE',
+    alertEmails: ['soc@example.com', 'platform-team@example.com'],
+    alertActivities: [HighRiskActivity.AUDIT_TRAIL_TAMPERING, HighRiskActivity.KEY_DISABLEMENT],
+  });
+
+  // An account whose organization trail already records it: alerts only.
+  new BedrockAuditTrail(new Stack(app, 'AlertsOnly', { env: { account: '210987654321', region: 'us-east-1' } }), 'Audit', { createTrail: false });
+});
+
+const t = synth.template('Default');
+const resources = (stack: string, type: string) => Object.entries(synth.json[stack].Resources as Record<string, any>).filter(([, r]) => r.Type === type);
+const only = (stack: string, type: string) => {
+  const found = resources(stack, type);
+  if (found.length !== 1) throw new Error(`expected one ${type} in ${stack}, found ${found.length}`);
+  return found[0];
+};
+const logicalId = (stack: string, type: string, prefix: string) => {
+  const found = resources(stack, type).filter(([id]) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
+  if (found.length !== 1) throw new Error(`expected one ${type} ${prefix}* in ${stack}, found ${found.length}`);
+  return found[0][0];
+};
+
+describe('BedrockAuditTrail: the trail', () => {
+  test('multi-Region, validated, encrypted with the platform key, copied to CloudWatch Logs, and kept', () => {
+    const [id, trail] = only('Default', 'AWS::CloudTrail::Trail');
+    expect(trail.Properties).toMatchObject({
+      TrailName: 'Default-Audit', // led by the stack name, which CDK leaves out of a "Default" stack's generated names
+      IsLogging: true,
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      KMSKeyId: { 'Fn::GetAtt': [logicalId('Default', 'AWS::KMS::Key', 'AuditKey'), 'Arn'] },
+      S3BucketName: { Ref: logicalId('Default', 'AWS::S3::Bucket', 'AuditLogFilesBucket') },
+      CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': [logicalId('Default', 'AWS::Logs::LogGroup', 'AuditEvents'), 'Arn'] },
+      CloudWatchLogsRoleArn: { 'Fn::GetAtt': [logicalId('Default', 'AWS::IAM::Role', 'AuditLogDeliveryRole'), 'Arn'] },
+    });
+    expect(trail.Properties.EventSelectors).toBeUndefined(); // basic and advanced selectors exclude each other
+    expect(trail.DeletionPolicy).toBe('Retain');
+    // What the kept trail needs to go on writing is kept with it.
+    for (const [type, prefix] of [['AWS::S3::BucketPolicy', 'AuditLogFilesBucketPolicy'], ['AWS::IAM::Role', 'AuditLogDeliveryRole'], ['AWS::IAM::ManagedPolicy', 'AuditLogDeliveryPolicy']]) {
+      expect(synth.json.Default.Resources[logicalId('Default', type, prefix)].DeletionPolicy).toBe('Retain');
+    }
+    expect(trail.DependsOn).toEqual(expect.arrayContaining([logicalId('Default', 'AWS::S3::BucketPolicy', 'AuditLogFilesBucketPolicy'), logicalId('Default', 'AWS::IAM::Role', 'AuditLogDeliveryRole')]));
+    expect(defaultTrail.trailArn).toBeDefined();
+    expect(id).toMatch(/^AuditTrail/);
+  });
+
+  test('management events and one data-event selector per default Bedrock resource type', () => {
+    const [, trail] = only('Default', 'AWS::CloudTrail::Trail');
+    const selectors = trail.Properties.AdvancedEventSelectors as any[];
+    expect(selectors[0]).toEqual({ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] });
+    expect(selectors.slice(1).map((s) => s.FieldSelectors)).toEqual(
+      DEFAULT_BEDROCK_DATA_EVENTS.map((type) => [
+        { Field: 'eventCategory', Equals: ['Data'] },
+        { Field: 'resources.type', Equals: [type] },
+      ]),
+    );
+    expect(DEFAULT_BEDROCK_DATA_EVENTS.every((type) => type.startsWith('AWS::Bedrock::'))).toBe(true);
+  });
+
+  test('tuned: single Region, write-only management events, chosen data events, named trail', () => {
+    const [, trail] = only('Tuned', 'AWS::CloudTrail::Trail');
+    expect(trail.Properties.TrailName).toBe('bedrock-platform-audit');
+    expect(trail.Properties.IsMultiRegionTrail).toBe(false);
+    expect(trail.Properties.AdvancedEventSelectors).toEqual([
+      { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['false'] }] },
+      { Name: 'Bedrock data events: KnowledgeBase', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::Bedrock::KnowledgeBase'] }] },
+      { Name: 'Bedrock data events: Tool', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::Bedrock::Tool'] }] },
+    ]);
+  });
+
+  test('the log-file bucket: versioned, KMS, access-logged, archived to Glacier, kept; optional Object Lock', () => {
+    t.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'LogFiles/' }),
+        BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 90 }] })] },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+    const [, lockedBucket] = resources('Tuned', 'AWS::S3::Bucket').find(([id]) => /^AuditLogFilesBucket[0-9A-F]{8}$/.test(id))!;
+    expect(lockedBucket.Properties.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Days: 2557, Mode: 'COMPLIANCE' } } });
+    expect(lockedBucket.Properties.LifecycleConfiguration.Rules[0]).toMatchObject({ ExpirationInDays: 3653, Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 30 }] });
+  });
+
+  test('the events log group is encrypted, kept, with the retention asked for', () => {
+    t.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365, KmsKeyId: Match.anyValue() }, DeletionPolicy: 'Retain' });
+    synth.template('Tuned').hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731 });
+  });
+
+  test('alerts only, where an organization trail records the account', () => {
+    const alertsOnly = synth.template('AlertsOnly');
+    alertsOnly.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    alertsOnly.resourceCountIs('AWS::S3::Bucket', 0);
+    alertsOnly.resourceCountIs('AWS::Events::Rule', Object.keys(HIGH_RISK_EVENTS).length);
+  });
+});
+
+describe('BedrockAuditTrail: who may write the record', () => {
+  const trailName = () => only('Default', 'AWS::CloudTrail::Trail')[1].Properties.TrailName as string;
+  const trailArn = () => `arn:aws:cloudtrail:us-east-1:${ENV.account}:trail/${trailName()}`;
+  const bucketPolicy = () => {
+    const [, policy] = resources('Default', 'AWS::S3::BucketPolicy').find(([id]) => /^AuditLogFilesBucketPolicy/.test(id))!;
+    return resolveIntrinsics(policy.Properties.PolicyDocument, { ...ENV, attributes: { [`${logicalId('Default', 'AWS::S3::Bucket', 'AuditLogFilesBucket')}.Arn`]: 'arn:aws:s3:::audit-log-files' } }) as PolicyJson;
+  };
+  const tls = { 'aws:SecureTransport': 'true' };
+
+  test.each([
+    ['this trail writes its log files', 's3:PutObject', `arn:aws:s3:::audit-log-files/AWSLogs/${ENV.account}/CloudTrail/us-east-1/2026/11/01/f.json.gz`, () => ({ ...tls, 'aws:SourceArn': trailArn(), 's3:x-amz-acl': 'bucket-owner-full-control' }), 'Allowed'],
+    ['this trail writes its digest files', 's3:PutObject', `arn:aws:s3:::audit-log-files/AWSLogs/${ENV.account}/CloudTrail-Digest/us-east-1/2026/11/01/d.json.gz`, () => ({ ...tls, 'aws:SourceArn': trailArn(), 's3:x-amz-acl': 'bucket-owner-full-control' }), 'Allowed'],
+    ['this trail checks the bucket ACL', 's3:GetBucketAcl', 'arn:aws:s3:::audit-log-files', () => ({ ...tls, 'aws:SourceArn': trailArn() }), 'Allowed'],
+    ['another trail of this account cannot write', 's3:PutObject', `arn:aws:s3:::audit-log-files/AWSLogs/${ENV.account}/CloudTrail/x`, () => ({ ...tls, 'aws:SourceArn': `arn:aws:cloudtrail:us-east-1:${ENV.account}:trail/other`, 's3:x-amz-acl': 'bucket-owner-full-control' }), 'ImplicitlyDenied'],
+    ['a trail of another account cannot write', 's3:PutObject', `arn:aws:s3:::audit-log-files/AWSLogs/${OTHER}/CloudTrail/x`, () => ({ ...tls, 'aws:SourceArn': `arn:aws:cloudtrail:us-east-1:${OTHER}:trail/${trailName()}`, 's3:x-amz-acl': 'bucket-owner-full-control' }), 'ImplicitlyDenied'],
+    ['CloudTrail cannot delete log files', 's3:DeleteObject', `arn:aws:s3:::audit-log-files/AWSLogs/${ENV.account}/CloudTrail/x`, () => ({ ...tls, 'aws:SourceArn': trailArn() }), 'ImplicitlyDenied'],
+  ])('%s', async (_name, action, resource, context, expected) => {
+    expect(await decide({ principal: 'cloudtrail.amazonaws.com', action, resource, context: context() }, { resource: bucketPolicy() })).toBe(expected);
+  });
+
+  test('the delivery role writes only CloudTrail\'s streams of its own log group', () => {
+    const [, policy] = resources('Default', 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith('AuditLogDeliveryPolicy'))!;
+    const doc = resolveIntrinsics(policy.Properties.PolicyDocument, { ...ENV, refs: { [logicalId('Default', 'AWS::Logs::LogGroup', 'AuditEvents')]: 'audit-events' } });
+    expect(doc.Statement).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:audit-events:log-stream:123456789012_CloudTrail_*' },
+    ]);
+    const [, role] = resources('Default', 'AWS::IAM::Role').find(([id]) => id.startsWith('AuditLogDeliveryRole'))!;
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' } }]);
+    expect(role.Properties.Policies).toBeUndefined();
+  });
+});
+
+describe('BedrockAuditTrail: high-risk alerts', () => {
+  test('one rule per activity, on the CloudTrail API calls of the issue', () => {
+    const patterns = resources('Default', 'AWS::Events::Rule').map(([, r]) => r.Properties.EventPattern);
+    expect(patterns).toHaveLength(5);
+    const byName = Object.fromEntries(patterns.flatMap((p) => p.detail.eventName.map((n: string) => [n, p])));
+    for (const name of ['PutModelInvocationLoggingConfiguration', 'DeleteModelInvocationLoggingConfiguration', 'CreateProvisionedModelThroughput', 'DeleteProvisionedModelThroughput', 'UpdateGuardrail', 'DeleteGuardrail', 'PutEnforcedGuardrailConfiguration', 'DeleteEnforcedGuardrailConfiguration']) {
+      expect(byName[name]).toEqual({ source: ['aws.bedrock'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['bedrock.amazonaws.com'], eventName: expect.arrayContaining([name]) } });
+    }
+    for (const name of ['DisableKey', 'ScheduleKeyDeletion']) expect(byName[name].detail.eventSource).toEqual(['kms.amazonaws.com']);
+    for (const name of ['StopLogging', 'DeleteTrail']) expect(byName[name]).toMatchObject({ source: ['aws.cloudtrail'], detail: { eventSource: ['cloudtrail.amazonaws.com'] } });
+  });
+
+  test('each rule sends a readable alert to the encrypted topic, and undeliverable alerts to a dead-letter queue', () => {
+    const topic = { Ref: logicalId('Default', 'AWS::SNS::Topic', 'AuditHighRiskAlertsTopic') };
+    const queueArn = { 'Fn::GetAtt': [logicalId('Default', 'AWS::SQS::Queue', 'AuditHighRiskAlertsUndeliveredAlerts'), 'Arn'] };
+    for (const [, rule] of resources('Default', 'AWS::Events::Rule')) {
+      const [target] = rule.Properties.Targets;
+      expect(target).toMatchObject({ Arn: topic, DeadLetterConfig: { Arn: queueArn } });
+      expect(target.InputTransformer.InputPathsMap).toMatchObject({ 'detail-eventName': '$.detail.eventName', 'detail-userIdentity-arn': '$.detail.userIdentity.arn' });
+      expect(target.InputTransformer.InputTemplate).toMatch(/"alert":"[^"]+","activity":"[a-z-]+","eventName":<detail-eventName>/);
+    }
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue(), MessageRetentionPeriod: 1209600 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', AlarmActions: [topic] });
+  });
+
+  test('only these rules may publish to the topic or dead-letter to the queue', async () => {
+    const ruleIds = resources('Default', 'AWS::Events::Rule').map(([id]) => id);
+    const attributes = Object.fromEntries(ruleIds.map((id) => [`${id}.Arn`, `arn:aws:events:us-east-1:${ENV.account}:rule/${id}`]));
+    const topicArn = `arn:aws:sns:us-east-1:${ENV.account}:alerts`;
+    const queueArn = `arn:aws:sqs:us-east-1:${ENV.account}:undelivered`;
+    const queueId = logicalId('Default', 'AWS::SQS::Queue', 'AuditHighRiskAlertsUndeliveredAlerts');
+    const env = { ...ENV, attributes: { ...attributes, [`${queueId}.Arn`]: queueArn }, refs: { [logicalId('Default', 'AWS::SNS::Topic', 'AuditHighRiskAlertsTopic')]: topicArn } };
+    const topicPolicy = resolveIntrinsics(only('Default', 'AWS::SNS::TopicPolicy')[1].Properties.PolicyDocument, env);
+    const queuePolicy = resolveIntrinsics(resources('Default', 'AWS::SQS::QueuePolicy')[0][1].Properties.PolicyDocument, env);
+    const ctx = (rule: string, account = ENV.account) => ({ 'aws:SourceArn': `arn:aws:events:us-east-1:${account}:rule/${rule}`, 'aws:SourceAccount': account, 'aws:SecureTransport': 'true' });
+    const publish = (context: Record<string, string>) => decide({ principal: 'events.amazonaws.com', action: 'sns:Publish', resource: topicArn, context }, { resource: topicPolicy });
+    const deadLetter = (context: Record<string, string>) => decide({ principal: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: queueArn, context }, { resource: queuePolicy });
+    expect(await publish(ctx(ruleIds[0]))).toBe('Allowed');
+    expect(await publish(ctx('someone-elses-rule'))).toBe('ImplicitlyDenied');
+    expect(await publish(ctx(ruleIds[0], OTHER))).toBe('ImplicitlyDenied');
+    expect(await deadLetter(ctx(ruleIds[1]))).toBe('Allowed');
+    expect(await deadLetter(ctx('someone-elses-rule'))).toBe('ImplicitlyDenied');
+  });
+
+  test('chosen activities and email subscriptions', () => {
+    const tuned = synth.template('Tuned');
+    const names = resources('Tuned', 'AWS::Events::Rule').flatMap(([, r]) => r.Properties.EventPattern.detail.eventName);
+    expect(names.sort()).toEqual([...HIGH_RISK_EVENTS[HighRiskActivity.AUDIT_TRAIL_TAMPERING].eventNames, ...HIGH_RISK_EVENTS[HighRiskActivity.KEY_DISABLEMENT].eventNames].sort());
+    tuned.resourceCountIs('AWS::SNS::Subscription', 2);
+    tuned.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'soc@example.com' });
+  });
+});
+
+describe('BedrockAuditTrail: compliance', () => {
+  test('nag clean; acknowledgements granular and explained', () => {
+    expectNoFindings(synth);
+    expectAcknowledgementsJustified(synth);
+    const ids = new Set(synth.compliance.acknowledgements.filter((a) => a.path.startsWith('Default/')).map((a) => a.id));
+    expect(ids).toEqual(
+      new Set([
+        // SecureBucket's own (no cross-Region replication; SSE-S3 on the access-log bucket)
+        'NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled',
+        'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled',
+        'PCI.DSS.321::PCI.DSS.321-S3BucketReplicationEnabled',
+        'NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS',
+        'HIPAA.Security::HIPAA.Security-S3DefaultEncryptionKMS',
+        'PCI.DSS.321::PCI.DSS.321-S3DefaultEncryptionKMS',
+        // CloudTrail's per-Region log streams
+        expect.stringMatching(/^AwsSolutions::AwsSolutions-IAM5\[Resource::arn:aws:logs:us-east-1:123456789012:log-group:<AuditEvents[0-9A-F]{8}>:log-stream:123456789012_CloudTrail_\*\]$/),
+        // the terminal dead-letter queue of the alert rules
+        'AwsSolutions::AwsSolutions-SQS3',
+        'Serverless::Serverless-SQSRedrivePolicy',
+      ]),
+    );
+  });
+
+  test('template snapshot', () => {
+    expect(synth.json.Default).toMatchSnapshot();
+  });
+});
+
+describe('BedrockAuditTrail: validation and grants', () => {
+  const stack = () => new Stack(new App(), 'S', { env: ENV });
+  test.each([
+    [{ trailName: 'ab' }, /invalid trailName "ab"\. Must be 3 to 128 letters and digits/],
+    [{ trailName: 'audit--trail' }, /invalid trailName "audit--trail"/],
+    [{ trailName: '10.0.0.1' }, /invalid trailName "10\.0\.0\.1"/],
+    [{ managementEvents: cloudtrail.ReadWriteType.NONE }, /invalid managementEvents "None"\. Allowed values: All, WriteOnly, ReadOnly/],
+    [{ bedrockDataEvents: ['AWS::Bedrock::Prompt' as BedrockDataEvents] }, /invalid bedrockDataEvents "AWS::Bedrock::Prompt"\. Allowed values: AWS::Bedrock::AgentAlias/],
+    [{ createTrail: false, highRiskAlerts: false }, /invalid highRiskAlerts false\. With createTrail false the construct only creates the alerts/],
+    [{ alertEmails: ['soc@example'] }, /invalid emailAddresses\[0\] "soc@example"/],
+    [{ alertActivities: [] }, /invalid activities \[\]\. List at least one of/],
+    [{ alertActivities: ['iam' as HighRiskActivity] }, /invalid activities "iam"\. Allowed values: invocation-logging, provisioned-throughput, guardrails, key-disablement, audit-trail/],
+    [{ archiveAfterDays: 0 }, /invalid archiveAfterDays 0\. Must be a whole number from 1 to 36500/],
+  ])('%j is rejected at synth time', (props, message) => {
+    expect(() => new BedrockAuditTrail(stack(), 'Audit', props)).toThrow(PlatformValidationError);
+    expect(() => new BedrockAuditTrail(stack(), 'Audit', props)).toThrow(message);
+  });
+
+  test('tokens are not validated at synth time', () => {
+    expect(() => new BedrockAuditTrail(stack(), 'Audit', { trailName: Token.asString({ Ref: 'TrailName' }), alertEmails: [Token.asString({ Ref: 'Email' })] })).not.toThrow();
+  });
+
+  test('grantReadLogFiles reads the bucket and decrypts with the trail key', () => {
+    const s = stack();
+    const audit = new BedrockAuditTrail(s, 'Audit');
+    const auditor = new iam.Role(s, 'Auditor', { assumedBy: new iam.AccountRootPrincipal() });
+    audit.grantReadLogFiles(auditor);
+    const doc = s.resolve((auditor.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy).policyDocument);
+    expect(doc.Statement.flatMap((st: any) => st.Action)).toEqual(expect.arrayContaining(['s3:GetObject*', 'kms:Decrypt']));
+    const alertsOnly = new BedrockAuditTrail(stack(), 'Alerts', { createTrail: false });
+    expect(() => alertsOnly.grantReadLogFiles(auditor)).toThrow(/There are no log files to read/);
+  });
+
+  test('HighRiskActivityAlerts works on its own, also with an existing topic whose policy it cannot edit', () => {
+    const s = stack();
+    const topic = sns.Topic.fromTopicArn(s, 'Shared', 'arn:aws:sns:us-east-1:123456789012:security-alerts');
+    const alerts = new HighRiskActivityAlerts(s, 'Alerts', { activities: [HighRiskActivity.INVOCATION_LOGGING_CHANGES], alertTopic: topic });
+    expect(Object.keys(alerts.rules)).toEqual([HighRiskActivity.INVOCATION_LOGGING_CHANGES]);
+    expect(alerts.topic).toBe(topic);
+    Annotations.fromStack(s).hasWarning('/S/Alerts/Alerts', Match.stringLikeRegexp('Cannot edit the policy of imported topic .*allow events.amazonaws.com to sns:Publish'));
+  });
+});
