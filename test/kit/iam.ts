@@ -59,6 +59,8 @@ function authorizeWithFullContext(simulation: any): Decision {
 /** Evaluates a request against synthesized policies with a real IAM policy evaluator (iam-simulate). */
 export async function decide(request: IamRequest, policies: IamPolicies): Promise<Decision> {
   const accountOf = (arn: string) => /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
+  const principalAccount = accountOf(request.principal);
+  const resourceAccount = request.resourceAccount ?? accountOf(request.resource) ?? principalAccount ?? '123456789012';
   const simulation = {
     identityPolicies: (policies.identity ?? []).map((policy, i) => ({ name: `identity-${i}`, policy })),
     serviceControlPolicies: policies.scps?.length
@@ -73,9 +75,14 @@ export async function decide(request: IamRequest, policies: IamPolicies): Promis
       action: request.action,
       resource: {
         resource: request.resource,
-        accountId: request.resourceAccount ?? accountOf(request.resource) ?? accountOf(request.principal) ?? '123456789012',
+        accountId: resourceAccount,
       },
-      contextVariables: request.context ?? {},
+      // IAM sets these global keys on every request; derive them so conditions on them evaluate.
+      contextVariables: {
+        ...(principalAccount ? { 'aws:PrincipalAccount': principalAccount } : {}),
+        'aws:ResourceAccount': resourceAccount,
+        ...request.context,
+      },
     },
   };
   const result = await runSimulation(simulation as any, {});

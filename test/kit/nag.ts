@@ -15,7 +15,8 @@ export function expectNoFindings(synth: Synthesized): void {
  */
 export function expectAcknowledgementsJustified(synth: Synthesized): void {
   for (const ack of synth.compliance.acknowledgements) {
-    expect(ack.id).toMatch(/^[A-Za-z0-9.]+::[A-Za-z0-9.]+-[A-Za-z0-9]+/);
+    // `Pack::Rule`; pack names may carry a hyphen (aws-cdk-lib's own `CloudFormation-Validate`).
+    expect(ack.id).toMatch(/^[A-Za-z0-9.-]+::[A-Za-z0-9.-]*[A-Za-z0-9]/);
     if (/-IAM5$/.test(ack.id)) throw new Error(`${ack.path}: acknowledge each IAM5 wildcard separately, e.g. ${ack.id}[Resource::*]`);
     expect(ack.reason.length).toBeGreaterThanOrEqual(40);
   }
