@@ -1,3 +1,4 @@
 export * from './secure-bucket';
 export * from './secure-log-group';
 export * from './secure-topic';
+export * from './least-privilege';

@@ -79,7 +79,7 @@ export async function decide(request: IamRequest, policies: IamPolicies): Promis
       },
       // IAM sets these global keys on every request; derive them so conditions on them evaluate.
       contextVariables: {
-        ...(principalAccount ? { 'aws:PrincipalAccount': principalAccount } : {}),
+        ...(principalAccount ? { 'aws:PrincipalAccount': principalAccount, 'aws:PrincipalArn': request.principal } : {}),
         'aws:ResourceAccount': resourceAccount,
         ...request.context,
       },

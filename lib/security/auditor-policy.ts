@@ -1,0 +1,168 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { DATA_PLANE_ACTIONS } from './bedrock-actions';
+import { bedrockArn, foundationModelArn } from './bedrock-arns';
+import { kmsViaService } from './kms-via-service';
+import { AttachablePolicy } from './attachable-policy';
+
+/** Properties of a {@link BedrockAuditorPolicy}. */
+export interface BedrockAuditorPolicyProps {
+  /**
+   * Trails whose status and event selectors the auditor reads.
+   * @default every trail of the account and Region
+   */
+  readonly trailArns?: string[];
+
+  /**
+   * Log groups holding audit records (e.g. CloudTrail's) the auditor may read and query.
+   * @default none
+   */
+  readonly auditLogGroups?: logs.ILogGroup[];
+
+  /**
+   * Buckets holding audit records (CloudTrail log files, access logs) the auditor may read; their
+   * keys are usable for decryption through S3 only.
+   * @default none
+   */
+  readonly auditBuckets?: s3.IBucket[];
+
+  /**
+   * Log groups receiving Bedrock model invocation logs: prompts and responses.
+   * @default none
+   */
+  readonly invocationLogGroups?: logs.ILogGroup[];
+
+  /**
+   * Buckets receiving Bedrock model invocation logs (and large payloads).
+   * @default none
+   */
+  readonly invocationLogBuckets?: s3.IBucket[];
+
+  /**
+   * Whether the auditor may read prompt payloads in the invocation logs. When false, reading them
+   * is explicitly denied, so no other policy on the same role can open them by accident.
+   * @default false
+   */
+  readonly allowPromptPayloads?: boolean;
+
+  /**
+   * Key of buckets that do not expose theirs (imported buckets): decryption through S3 only.
+   * @default each bucket's own `encryptionKey`
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+const LOG_READ_ACTIONS = ['logs:DescribeLogStreams', 'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetQueryResults', 'logs:GetLogGroupFields', 'logs:GetLogRecord', 'logs:StartLiveTail'];
+const OBJECT_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
+const STREAMS_REASON = 'Log streams of the audit log group are created by its writer at run time; the pattern covers the streams of this one log group only.';
+const OBJECTS_REASON = 'The auditor reads every record in the audit bucket; S3 names each record object at delivery time, so the pattern covers the objects of this one bucket only.';
+
+/**
+ * ARNs a log-group permission must name: CloudWatch Logs authorizes log-group actions against
+ * `log-group:NAME` and stream reads against `log-group:NAME:log-stream:...` (covered by `NAME:*`).
+ */
+function logGroupArns(group: logs.ILogGroup): string[] {
+  const base = group.stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: group.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME, account: group.env.account, region: group.env.region });
+  return [base, `${base}:*`];
+}
+
+/**
+ * Auditor persona: read-only on Bedrock configuration, CloudTrail, and the audit log groups and
+ * buckets passed in. Prompt payloads (invocation logs) are explicitly denied unless
+ * `allowPromptPayloads` is set, and so is every data-plane action: an auditor never invokes.
+ */
+export class BedrockAuditorPolicy extends AttachablePolicy {
+  constructor(scope: Construct, id: string, props: BedrockAuditorPolicyProps = {}) {
+    super(scope, id, 'Bedrock auditor: read-only configuration, CloudTrail and audit logs; no model invocation, no prompt payloads unless granted');
+    const stack = Stack.of(this);
+
+    this.allow({
+      sid: 'ListBedrockConfiguration',
+      actions: [
+        'bedrock:ListFoundationModels',
+        'bedrock:GetModelInvocationLoggingConfiguration',
+        'bedrock:ListEnforcedGuardrailsConfiguration',
+        'bedrock:ListGuardrails',
+        'bedrock:ListKnowledgeBases',
+        'bedrock:ListAgents',
+        'bedrock:ListPrompts',
+        'bedrock:ListFlows',
+        'bedrock:ListInferenceProfiles',
+        'bedrock:ListProvisionedModelThroughputs',
+        'bedrock:ListCustomModels',
+        'bedrock:ListModelInvocationJobs',
+        'cloudtrail:DescribeTrails',
+        'cloudtrail:ListTrails',
+        'cloudtrail:LookupEvents',
+        'logs:DescribeLogGroups',
+        'logs:DescribeQueries',
+        'logs:StopQuery',
+      ],
+      resources: ['*'],
+      wildcardReason: 'These List and Describe calls (and the account-wide logging configuration) have no resource type in the Service Authorization Reference, so only * is possible; none returns prompt data.',
+    });
+    this.allow({
+      sid: 'ReadBedrockResourceConfiguration',
+      actions: [
+        'bedrock:GetFoundationModel',
+        'bedrock:GetGuardrail',
+        'bedrock:GetKnowledgeBase',
+        'bedrock:ListDataSources',
+        'bedrock:GetDataSource',
+        'bedrock:ListIngestionJobs',
+        'bedrock:GetIngestionJob',
+        'bedrock:GetAgent',
+        'bedrock:ListAgentVersions',
+        'bedrock:GetAgentVersion',
+        'bedrock:ListAgentAliases',
+        'bedrock:GetAgentAlias',
+        'bedrock:ListAgentActionGroups',
+        'bedrock:GetAgentActionGroup',
+        'bedrock:ListAgentKnowledgeBases',
+        'bedrock:GetAgentKnowledgeBase',
+        'bedrock:GetPrompt',
+        'bedrock:GetFlow',
+        'bedrock:GetProvisionedModelThroughput',
+        'bedrock:GetInferenceProfile',
+        'bedrock:GetCustomModel',
+        'bedrock:GetModelInvocationJob',
+        'bedrock:ListTagsForResource',
+      ],
+      resources: [bedrockArn(this, stack.region, stack.account, '*'), foundationModelArn(this, '*', stack.region)],
+      wildcardReason: 'An audit covers every Bedrock resource of this account and Region, including ones created after deployment; the pattern is limited to this account and Region and the actions to Get/List of configuration.',
+    });
+    this.allow({
+      sid: 'ReadTrailConfiguration',
+      actions: ['cloudtrail:GetTrail', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetInsightSelectors', 'cloudtrail:ListTags'],
+      resources: props.trailArns ?? [`arn:${stack.partition}:cloudtrail:${stack.region}:${stack.account}:trail/*`],
+      wildcardReason: 'No trail ARNs were passed, so the auditor reads the configuration of every trail of this account and Region.',
+    });
+
+    const auditGroups = props.auditLogGroups ?? [];
+    const auditBuckets = props.auditBuckets ?? [];
+    const payloadGroups = props.invocationLogGroups ?? [];
+    const payloadBuckets = props.invocationLogBuckets ?? [];
+    const readableGroups = [...auditGroups, ...(props.allowPromptPayloads ? payloadGroups : [])];
+    const readableBuckets = [...auditBuckets, ...(props.allowPromptPayloads ? payloadBuckets : [])];
+
+    this.allow({ sid: 'ReadAuditLogGroups', actions: LOG_READ_ACTIONS, resources: readableGroups.flatMap(logGroupArns), wildcardReason: STREAMS_REASON });
+    this.allow({ sid: 'ListAuditBuckets', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: readableBuckets.map((b) => b.bucketArn) });
+    this.allow({ sid: 'ReadAuditObjects', actions: OBJECT_READ_ACTIONS, resources: readableBuckets.map((b) => b.arnForObjects('*')), wildcardReason: OBJECTS_REASON });
+    this.allow(kmsViaService(this, 'DecryptAuditObjectsThroughS3', [...readableBuckets.map((b) => b.encryptionKey), readableBuckets.length > 0 ? props.encryptionKey : undefined], ['kms:Decrypt'], 's3'));
+
+    if (!props.allowPromptPayloads) {
+      this.deny('DenyPromptPayloadLogs', LOG_READ_ACTIONS, payloadGroups.flatMap(logGroupArns));
+      this.deny('DenyPromptPayloadObjects', OBJECT_READ_ACTIONS, payloadBuckets.map((b) => b.arnForObjects('*')));
+    }
+    this.deny('DenyModelInvocationAndRetrieval', DATA_PLANE_ACTIONS, ['*']);
+  }
+
+  /** Gives `grantee` the auditor permissions (and its explicit denies). */
+  public grantAudit(grantee: iam.IGrantable): iam.Grant {
+    return this.attachTo(grantee);
+  }
+}

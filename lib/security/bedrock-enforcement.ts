@@ -1,0 +1,226 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as organizations from 'aws-cdk-lib/aws-organizations';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct } from 'constructs';
+import { PlatformValidationError } from '../core/errors';
+import { isResolved, requireNonEmpty } from '../core/validate';
+import { AttachablePolicy } from './attachable-policy';
+import { APPLICATION_PROFILE_ARN_PATTERN, MODEL_ID_PATTERN, REGION_PATTERN, requireEach, VPC_ENDPOINT_ID_PATTERN } from './bedrock-arns';
+import { enforcementStatements, EnforcementInputs, PrivatePathScope, serviceControlStatements, StatementJson } from './enforcement-statements';
+import { GuardrailReference, guardrailIdentifier, validateGuardrail } from './guardrail-reference';
+import { ALL_GEOGRAPHIES, GEOGRAPHY_REGIONS, InferenceGeography, narrowestGeographyOf } from './inference-geographies';
+
+/** Maximum size of a Service Control Policy document, white space included (AWS Organizations quota). */
+export const SCP_MAX_CHARACTERS = 5120;
+
+/** Options of the private-path switch. */
+export interface PrivatePathOptions {
+  /** IDs of the platform's Bedrock interface endpoints (`vpce-...`). At least one. */
+  readonly vpcEndpointIds: string[];
+  /**
+   * Regions those endpoints are in: calls there must come through them; calls elsewhere only as the
+   * routed part of a cross-Region inference request made through them.
+   * @default the stack's Region
+   */
+  readonly regions?: string[];
+  /**
+   * Which calls the switch covers.
+   * @default PrivatePathScope.ALL_BEDROCK
+   */
+  readonly scope?: PrivatePathScope;
+}
+
+/** Options of the data-residency switch. */
+export interface DataResidencyOptions {
+  /** Regions where Bedrock may be called. At least one. */
+  readonly allowedRegions: string[];
+  /**
+   * Geographies whose cross-Region profiles stay usable from the allowed Regions (requests they route
+   * to other Regions of the geography are allowed). Each must contain an allowed Region.
+   * @default for each allowed Region, the narrowest geography containing it (e.g. `jp` for ap-northeast-1)
+   */
+  readonly geographies?: InferenceGeography[];
+  /**
+   * Application inference profiles built on a geographic profile of an allowed geography, whose
+   * routed requests are allowed too.
+   * @default none
+   */
+  readonly applicationInferenceProfileArns?: string[];
+}
+
+/** Properties of a {@link BedrockEnforcement}. */
+export interface BedrockEnforcementProps {
+  /**
+   * Require this guardrail (ARN and version) on every model invocation: `InvokeModel*` (and so
+   * Converse) without `bedrock:GuardrailIdentifier` equal to `ARN:version` is explicitly denied.
+   * @default no guardrail requirement
+   */
+  readonly requireGuardrail?: GuardrailReference;
+
+  /**
+   * Foundation models exempt from the guardrail requirement, e.g. the embedding models a knowledge
+   * base invokes during ingestion (they take no guardrail).
+   * @default none
+   */
+  readonly guardrailExemptModelIds?: string[];
+
+  /**
+   * Require the private path: Bedrock calls must come through the platform's VPC endpoints.
+   * @default no private-path requirement
+   */
+  readonly requirePrivatePath?: PrivatePathOptions;
+
+  /**
+   * Data residency: deny Bedrock outside the allowed Regions, except requests routed by geographic
+   * cross-Region inference profiles of the same geography.
+   * @default no Region restriction
+   */
+  readonly dataResidency?: DataResidencyOptions;
+
+  /**
+   * Principals the Service Control Policy leaves out (ARN patterns allowed), e.g. a break-glass
+   * role or the CloudFormation execution role that deploys Bedrock resources. Identity policies
+   * need no exemption: they apply only where attached.
+   * @default none
+   */
+  readonly scpExemptPrincipalArns?: string[];
+
+  /**
+   * Create the Service Control Policy in AWS Organizations and attach it to these roots, OUs or
+   * accounts. Only for a stack deployed in the organization's management (or delegated) account.
+   * @default the SCP is only available as `serviceControlPolicyDocument` / `serviceControlPolicyJson()`
+   */
+  readonly organizationTargetIds?: string[];
+}
+
+/**
+ * Enforcement switches (guardrail required, private path required, data residency) in two forms
+ * that say the same thing: an identity policy to attach to roles ({@link enforceOn}, or the
+ * `enforcement` prop of a persona role) and a Service Control Policy document for AWS
+ * Organizations ({@link serviceControlPolicyJson}, optionally deployed with `organizationTargetIds`).
+ */
+export class BedrockEnforcement extends AttachablePolicy {
+  /** The SCP document (may hold tokens until deployment when inputs are tokens). */
+  public readonly serviceControlPolicyDocument: { Version: string; Statement: StatementJson[] };
+  /** The SCP in AWS Organizations, when `organizationTargetIds` was given. */
+  public readonly organizationPolicy?: organizations.CfnPolicy;
+  /** The guardrail every invocation must name, when `requireGuardrail` was given. */
+  public readonly requiredGuardrail?: GuardrailReference;
+
+  constructor(scope: Construct, id: string, props: BedrockEnforcementProps) {
+    super(scope, id, 'Bedrock enforcement: platform guardrail, private endpoints and allowed Regions');
+    const inputs = this.validate(props);
+    this.requiredGuardrail = props.requireGuardrail;
+    const statements = enforcementStatements(inputs);
+    if (statements.length === 0) {
+      throw new PlatformValidationError(this, 'props', {}, 'Turn on at least one switch: requireGuardrail, requirePrivatePath or dataResidency.');
+    }
+    for (const s of statements) this.addStatement(iam.PolicyStatement.fromJson(s));
+
+    const exempt = requireEach(this, 'scpExemptPrincipalArns', props.scpExemptPrincipalArns, /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[\w+=,.@/*-]+$/, 'an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/BreakGlass');
+    this.serviceControlPolicyDocument = { Version: '2012-10-17', Statement: serviceControlStatements(statements, exempt) };
+    const json = this.resolvedScpJson();
+    // Counted in bytes: Organizations' quota is stated in characters and enforced in bytes.
+    if (json !== undefined && Buffer.byteLength(json, 'utf8') > SCP_MAX_CHARACTERS) {
+      throw new PlatformValidationError(
+        this,
+        'props',
+        `${Buffer.byteLength(json, 'utf8')} characters`,
+        `The Service Control Policy would exceed the ${SCP_MAX_CHARACTERS}-character limit of AWS Organizations: list fewer endpoints, Regions, exempt models or principals, or split the switches across two BedrockEnforcement constructs.`,
+      );
+    }
+    if (props.organizationTargetIds) {
+      requireNonEmpty(this, 'organizationTargetIds', props.organizationTargetIds, 'List at least one root, OU or account ID, or leave the prop out.');
+      requireEach(this, 'organizationTargetIds', props.organizationTargetIds, /^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, 'a root (r-...), OU (ou-...-...) or 12-digit account ID');
+      this.organizationPolicy = new organizations.CfnPolicy(this, 'ServiceControlPolicy', {
+        name: `bedrock-platform-${Stack.of(this).stackName}`.slice(0, 128),
+        description: 'Bedrock platform enforcement: guardrail, private endpoints, allowed Regions',
+        type: 'SERVICE_CONTROL_POLICY',
+        content: this.serviceControlPolicyDocument,
+        targetIds: props.organizationTargetIds,
+      });
+    }
+  }
+
+  /**
+   * The SCP as minified JSON, ready to write to a file for AWS Organizations. Throws if an input is
+   * still a token (e.g. a guardrail version created in this app): use `organizationTargetIds`, or
+   * pass literal values, in that case.
+   */
+  public serviceControlPolicyJson(): string {
+    const json = this.resolvedScpJson();
+    if (json === undefined) {
+      throw new Error(`${this.node.path}: the Service Control Policy holds values known only at deployment (tokens); pass literal ARNs and IDs, or deploy it with organizationTargetIds.`);
+    }
+    return json;
+  }
+
+  /** Applies the enforcement denies to `grantee` (an existing role, user, group or Lambda function). */
+  public enforceOn(grantee: iam.IGrantable): iam.Grant {
+    return this.attachTo(grantee);
+  }
+
+  private resolvedScpJson(): string | undefined {
+    const resolved = Stack.of(this).resolve(this.serviceControlPolicyDocument);
+    const json = JSON.stringify(resolved);
+    // Intrinsics survive resolution as objects ({"Ref": ...}, {"Fn::...": ...}).
+    return /\{"(Ref|Fn::[A-Za-z]+)":/.test(json) ? undefined : json;
+  }
+
+  private validate(props: BedrockEnforcementProps): EnforcementInputs {
+    const stack = Stack.of(this);
+    const region = "a Region code such as 'eu-west-1'";
+    let guardrail: EnforcementInputs['guardrail'];
+    if (props.requireGuardrail) {
+      const g = validateGuardrail(this, 'requireGuardrail', props.requireGuardrail);
+      const exemptModelIds = requireEach(this, 'guardrailExemptModelIds', props.guardrailExemptModelIds, MODEL_ID_PATTERN, "a model ID such as 'amazon.titan-embed-text-v2:0'");
+      guardrail = { identifier: guardrailIdentifier(g), exemptModelIds };
+    } else if (props.guardrailExemptModelIds?.length) {
+      throw new PlatformValidationError(this, 'guardrailExemptModelIds', props.guardrailExemptModelIds, 'Only meaningful with requireGuardrail.');
+    }
+
+    let privatePath: EnforcementInputs['privatePath'];
+    if (props.requirePrivatePath) {
+      const o = props.requirePrivatePath;
+      requireNonEmpty(this, 'requirePrivatePath.vpcEndpointIds', o.vpcEndpointIds ?? [], 'List the platform Bedrock endpoint IDs (vpce-...).');
+      const ids = requireEach(this, 'requirePrivatePath.vpcEndpointIds', o.vpcEndpointIds, VPC_ENDPOINT_ID_PATTERN, 'a VPC endpoint ID such as vpce-0123456789abcdef0');
+      const regions = requireEach(this, 'requirePrivatePath.regions', o.regions ?? [stack.region], REGION_PATTERN, region);
+      if (o.scope !== undefined && !Object.values(PrivatePathScope).includes(o.scope)) {
+        throw new PlatformValidationError(this, 'requirePrivatePath.scope', o.scope, `Allowed values: ${Object.values(PrivatePathScope).join(', ')}.`);
+      }
+      privatePath = { vpcEndpointIds: ids, regions, scope: o.scope ?? PrivatePathScope.ALL_BEDROCK };
+    }
+
+    let residency: EnforcementInputs['residency'];
+    if (props.dataResidency) {
+      const o = props.dataResidency;
+      requireNonEmpty(this, 'dataResidency.allowedRegions', o.allowedRegions ?? [], 'List at least one allowed Region.');
+      const allowed = requireEach(this, 'dataResidency.allowedRegions', o.allowedRegions, REGION_PATTERN, region);
+      const appProfiles = requireEach(this, 'dataResidency.applicationInferenceProfileArns', o.applicationInferenceProfileArns, APPLICATION_PROFILE_ARN_PATTERN, 'an application inference profile ARN');
+      const concrete = allowed.filter((r) => isResolved(r));
+      if (concrete.length !== allowed.length) {
+        throw new PlatformValidationError(this, 'dataResidency.allowedRegions', '(token)', 'Name the allowed Regions literally: the geography of each decides which profiles stay usable.');
+      }
+      let profileSources: Array<{ region: string; geography: InferenceGeography }>;
+      if (o.geographies) {
+        o.geographies.forEach((g, i) => {
+          if (!ALL_GEOGRAPHIES.includes(g)) throw new PlatformValidationError(this, `dataResidency.geographies[${i}]`, g, `Allowed values: ${ALL_GEOGRAPHIES.join(', ')}.`);
+          if (!allowed.some((r) => GEOGRAPHY_REGIONS[g].includes(r))) {
+            throw new PlatformValidationError(this, `dataResidency.geographies[${i}]`, g, `A ${g}. profile can only be called from a Region of its geography (${GEOGRAPHY_REGIONS[g].join(', ')}); none of them is allowed.`);
+          }
+        });
+        profileSources = o.geographies.flatMap((g) => allowed.filter((r) => GEOGRAPHY_REGIONS[g].includes(r)).map((r) => ({ region: r, geography: g })));
+      } else {
+        profileSources = allowed.flatMap((r) => {
+          const g = narrowestGeographyOf(r);
+          return g ? [{ region: r, geography: g }] : [];
+        });
+      }
+      residency = { allowedRegions: allowed, profileSources, applicationInferenceProfileArns: appProfiles };
+    }
+    // The SCP must be literal: take the partition from the Region when the stack's is still a token.
+    const partition = Token.isUnresolved(stack.partition) && !Token.isUnresolved(stack.region) ? (RegionInfo.get(stack.region).partition ?? stack.partition) : stack.partition;
+    return { partition, guardrail, privatePath, residency };
+  }
+}

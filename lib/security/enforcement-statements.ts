@@ -1,0 +1,113 @@
+import { DATA_PLANE_ACTIONS, INVOKE_ACTIONS } from './bedrock-actions';
+import { InferenceGeography } from './inference-geographies';
+
+/*
+ * The enforcement switches as plain policy statements (JSON), shared by the identity policy and the
+ * Service Control Policy so that both say exactly the same thing. All are Deny statements: an
+ * explicit deny wins over any Allow, in any policy, and is the only effect an SCP needs here.
+ */
+
+/** A statement in IAM JSON form. */
+export interface StatementJson {
+  readonly Sid: string;
+  readonly Effect: 'Deny';
+  readonly Action: string[];
+  readonly Resource?: string;
+  readonly NotResource?: string[];
+  readonly Condition: Record<string, Record<string, string | string[]>>;
+}
+
+/** Which Bedrock calls must come through the private endpoints. */
+export enum PrivatePathScope {
+  /** Every Bedrock API call, control plane included (the console then works only through the endpoints). */
+  ALL_BEDROCK = 'all',
+  /** Only the calls that carry prompt data: invoke, Converse, guardrail, retrieval, agents, flows. */
+  RUNTIME = 'runtime',
+}
+
+/** Concrete inputs of the statements (already validated). */
+export interface EnforcementInputs {
+  readonly partition: string;
+  readonly guardrail?: { readonly identifier: string; readonly exemptModelIds: readonly string[] };
+  readonly privatePath?: { readonly vpcEndpointIds: readonly string[]; readonly regions: readonly string[]; readonly scope: PrivatePathScope };
+  readonly residency?: {
+    readonly allowedRegions: readonly string[];
+    /** Geography of each allowed Region whose profiles stay allowed. */
+    readonly profileSources: ReadonlyArray<{ readonly region: string; readonly geography: InferenceGeography }>;
+    readonly applicationInferenceProfileArns: readonly string[];
+  };
+}
+
+/** The Deny statements the inputs ask for. */
+export function enforcementStatements(inputs: EnforcementInputs): StatementJson[] {
+  const p = inputs.partition;
+  const statements: StatementJson[] = [];
+  if (inputs.guardrail) {
+    const exempt = inputs.guardrail.exemptModelIds.map((id) => `arn:${p}:bedrock:*::foundation-model/${id}`);
+    statements.push({
+      Sid: 'DenyInvokeWithoutPlatformGuardrail',
+      Effect: 'Deny',
+      Action: [...INVOKE_ACTIONS],
+      ...(exempt.length > 0 ? { NotResource: exempt } : { Resource: '*' }),
+      // Absent identifier: StringNotEquals is true, so a call naming no guardrail is denied too.
+      Condition: { StringNotEquals: { 'bedrock:GuardrailIdentifier': inputs.guardrail.identifier } },
+    });
+  }
+  if (inputs.privatePath) {
+    const { vpcEndpointIds, regions, scope } = inputs.privatePath;
+    const actions = scope === PrivatePathScope.ALL_BEDROCK ? ['bedrock:*'] : [...DATA_PLANE_ACTIONS];
+    // Calls a service makes on the caller's behalf (aws:ViaAWSService, e.g. a knowledge base invoking
+    // the model for RetrieveAndGenerate) carry no endpoint ID: the private path governs the caller's
+    // own calls, which is where prompts leave the network.
+    const outsideEndpoints = { 'aws:SourceVpce': [...vpcEndpointIds] };
+    const notViaService = { 'aws:ViaAWSService': 'false' };
+    statements.push({
+      Sid: 'DenyBedrockOutsidePrivateEndpoints',
+      Effect: 'Deny',
+      Action: actions,
+      Resource: '*',
+      Condition: { StringNotEqualsIfExists: outsideEndpoints, BoolIfExists: notViaService, StringEquals: { 'aws:RequestedRegion': [...regions] } },
+    });
+    // In another Region the only legitimate call is the hop of a cross-Region inference request
+    // that entered through an endpoint: its profile ARN names the endpoint's Region.
+    statements.push({
+      Sid: 'DenyOtherRegionsUnlessRoutedFromPrivateEndpoints',
+      Effect: 'Deny',
+      Action: actions,
+      Resource: '*',
+      Condition: {
+        StringNotEqualsIfExists: outsideEndpoints,
+        BoolIfExists: notViaService,
+        StringNotEquals: { 'aws:RequestedRegion': [...regions] },
+        ArnNotLike: { 'bedrock:InferenceProfileArn': regions.flatMap((r) => [`arn:${p}:bedrock:${r}:*:inference-profile/*`, `arn:${p}:bedrock:${r}:*:application-inference-profile/*`]) },
+      },
+    });
+  }
+  if (inputs.residency) {
+    const { allowedRegions, profileSources, applicationInferenceProfileArns } = inputs.residency;
+    // A plain aws:RequestedRegion deny breaks cross-Region inference: each routed request is
+    // authorized again in its destination Region. Requests routed by a geographic profile invoked
+    // from an allowed Region carry that profile's ARN, which names the geography; those pass.
+    const profiles = [...profileSources.map((s) => `arn:${p}:bedrock:${s.region}:*:inference-profile/${s.geography}.*`), ...applicationInferenceProfileArns];
+    statements.push({
+      Sid: 'DenyBedrockOutsideAllowedRegions',
+      Effect: 'Deny',
+      Action: ['bedrock:*'],
+      Resource: '*',
+      Condition: {
+        StringNotEquals: { 'aws:RequestedRegion': [...allowedRegions] },
+        ...(profiles.length > 0 ? { ArnNotLike: { 'bedrock:InferenceProfileArn': profiles } } : {}),
+      },
+    });
+  }
+  return statements;
+}
+
+/** The same statements for an SCP: principals matching `exemptPrincipalArns` (break-glass, deployment roles) are left out. */
+export function serviceControlStatements(statements: StatementJson[], exemptPrincipalArns: readonly string[]): StatementJson[] {
+  if (exemptPrincipalArns.length === 0) return statements;
+  return statements.map((s) => ({
+    ...s,
+    Condition: { ...s.Condition, ArnNotLike: { ...(s.Condition.ArnNotLike ?? {}), 'aws:PrincipalArn': [...exemptPrincipalArns] } },
+  }));
+}

@@ -1,0 +1,22 @@
+import { Construct } from 'constructs';
+import { BedrockInvokerPolicy, BedrockInvokerPolicyProps } from './invoker-policy';
+import { PersonaRole, PersonaRoleProps } from './persona-role';
+
+/** Properties of a {@link BedrockInvokerRole}. */
+export interface BedrockInvokerRoleProps extends PersonaRoleProps, BedrockInvokerPolicyProps {}
+
+/**
+ * A role for the invoker persona (the application runtime): see {@link BedrockInvokerPolicy}. With an
+ * `enforcement` that requires a guardrail, the role may apply that guardrail unless `guardrail` says otherwise.
+ */
+export class BedrockInvokerRole extends PersonaRole {
+  /** The persona's permissions; attach them to other principals with `grantInvoke`. */
+  public readonly permissions: BedrockInvokerPolicy;
+
+  constructor(scope: Construct, id: string, props: BedrockInvokerRoleProps) {
+    super(scope, id, props, 'Bedrock invoker persona (application runtime)');
+    // A role held to a guardrail must be allowed to apply it, or every invocation fails.
+    this.permissions = new BedrockInvokerPolicy(this, 'Permissions', { ...props, guardrail: props.guardrail ?? props.enforcement?.requiredGuardrail });
+    this.permissions.grantInvoke(this.role);
+  }
+}
