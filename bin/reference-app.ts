@@ -1,8 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { BedrockPlatform } from '../lib';
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import { BedrockFeature, BedrockPlatform } from '../lib';
 
 /** Account and Region of the reference deployment; AZ context for them is in cdk.json, so synth needs no credentials. */
 export const REFERENCE_ENV = { account: '123456789012', region: 'us-east-1' };
+
+/** The corporate networks of the reference deployment (reached over Direct Connect). */
+export const REFERENCE_ON_PREMISES_CIDRS = ['192.168.0.0/16'];
 
 /**
  * The reference deployment: every capability of the library with its secure defaults, in one
@@ -19,6 +22,16 @@ export function buildReferenceApp(app: App): Stack[] {
     description: 'Secure, governed Amazon Bedrock platform (reference deployment)',
     terminationProtection: true,
   });
-  new BedrockPlatform(stack, 'Platform');
+  const platform = new BedrockPlatform(stack, 'Platform', {
+    network: {
+      privateLink: { features: [BedrockFeature.RUNTIME, BedrockFeature.AGENTS_RUNTIME, BedrockFeature.AGENTS_BUILD] },
+      directConnect: { onPremisesCidrs: REFERENCE_ON_PREMISES_CIDRS },
+    },
+    alertEmails: ['bedrock-platform-alerts@example.com'],
+  });
+
+  const privateLink = platform.privateLink!;
+  new CfnOutput(stack, 'RuntimeEndpointId', { value: privateLink.endpointId(BedrockFeature.RUNTIME), description: 'Require it with aws:SourceVpce' });
+  new CfnOutput(stack, 'ResolverEndpointId', { value: platform.directConnect!.resolver.resolverEndpointId, description: 'Point on-premises DNS forwarders at its addresses' });
   return [stack];
 }

@@ -18,7 +18,8 @@ export function isResolved(value: unknown): boolean {
 
 /** Throws unless `value` is one of `allowed`. */
 export function requireOneOf<T extends string>(scope: IConstruct, prop: string, value: string, allowed: readonly T[]): T {
-  if (isResolved(value) && !(allowed as readonly string[]).includes(value)) {
+  // `undefined` is checked too: an enum member that does not exist (a typo in JS) arrives as undefined.
+  if ((value === undefined || isResolved(value)) && !(allowed as readonly string[]).includes(value)) {
     throw new PlatformValidationError(scope, prop, value, `Allowed values: ${allowed.join(', ')}.`);
   }
   return value as T;

@@ -1,0 +1,67 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { buildReferenceApp } from '../../bin/reference-app';
+import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
+import { synthesize } from '../kit/synth';
+
+const synth = synthesize((app) => buildReferenceApp(app));
+const t = synth.template('BedrockPlatform');
+const resources = synth.json.BedrockPlatform.Resources as Record<string, { Type: string; Properties?: any; DeletionPolicy?: string }>;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+describe('reference app', () => {
+  test('passes every compliance pack; each acknowledgement is granular and explained', () => {
+    expectNoFindings(synth);
+    expectAcknowledgementsJustified(synth);
+  });
+
+  test('no route to the internet: no IGW, no NAT, no 0.0.0.0/0 route', () => {
+    expect(ofType('AWS::EC2::InternetGateway')).toEqual([]);
+    expect(ofType('AWS::EC2::NatGateway')).toEqual([]);
+    const defaultRoutes = ofType('AWS::EC2::Route').filter(([, r]) => r.Properties?.DestinationCidrBlock === '0.0.0.0/0');
+    expect(defaultRoutes).toEqual([]);
+  });
+
+  test('endpoints: the selected features, plus exactly what the platform function calls', () => {
+    const services = ofType('AWS::EC2::VPCEndpoint').map(([, r]) => JSON.stringify(r.Properties.ServiceName)).sort();
+    expect(services).toEqual(
+      [
+        '"com.amazonaws.us-east-1.bedrock"', // control plane: the invocation-logging handler
+        '"com.amazonaws.us-east-1.bedrock-agent"',
+        '"com.amazonaws.us-east-1.bedrock-agent-runtime"',
+        '"com.amazonaws.us-east-1.bedrock-runtime"',
+        expect.stringContaining('.s3'), // gateway: CloudFormation's pre-signed response URL
+      ].sort(),
+    );
+    for (const [, endpoint] of ofType('AWS::EC2::VPCEndpoint')) expect(endpoint.Properties.PolicyDocument).toBeDefined();
+  });
+
+  test('the deploy-time function runs in the private subnets', () => {
+    // Besides ours, the only function is aws-cdk-lib's own handler that empties the VPC's default
+    // security group (restrictDefaultSecurityGroup); see the README's known limits.
+    const functions = ofType('AWS::Lambda::Function');
+    const [ours, ...others] = functions.filter(([id]) => id.startsWith('PlatformInvocationLogging'));
+    expect(others).toEqual([]);
+    expect(ours[1].Properties.VpcConfig.SubnetIds.length).toBeGreaterThanOrEqual(2);
+    expect(functions.filter(([id]) => !id.startsWith('PlatformInvocationLogging')).map(([id]) => id)).toEqual([expect.stringMatching(/^CustomVpcRestrictDefaultSG/)]);
+  });
+
+  test('every stateful resource is kept on delete', () => {
+    for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::Logs::LogGroup', 'AWS::CloudTrail::Trail']) {
+      const found = ofType(type);
+      expect(found.length).toBeGreaterThan(0);
+      for (const [id, r] of found) expect([id, r.DeletionPolicy]).toEqual([id, 'Retain']);
+    }
+  });
+
+  test('on-premises DNS: inbound resolver in two AZs; endpoints admit the corporate network on 443', () => {
+    t.hasResourceProperties('AWS::Route53Resolver::ResolverEndpoint', { Direction: 'INBOUND', IpAddresses: [Match.anyValue(), Match.anyValue()] });
+    const runtimeGroup = ofType('AWS::EC2::SecurityGroup').find(([id]) => /Runtime/.test(id) && !/AgentsRuntime/.test(id))!;
+    expect(runtimeGroup[1].Properties.SecurityGroupIngress).toEqual(
+      expect.arrayContaining([expect.objectContaining({ CidrIp: '192.168.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]),
+    );
+  });
+
+  test('template snapshot', () => {
+    expect(synth.json.BedrockPlatform).toMatchSnapshot();
+  });
+});
