@@ -1,3 +1,4 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from './core/errors';
@@ -8,6 +9,11 @@ import { BedrockFeature } from './network/bedrock-features';
 import { BedrockPrivateLink, BedrockPrivateLinkProps } from './network/bedrock-private-link';
 import { DirectConnectPath, DirectConnectPathProps } from './network/direct-connect-path';
 import { PublicPath, PublicPathProps } from './network/public-path';
+import { BedrockAuditorRole, BedrockAuditorRoleProps } from './security/auditor-role';
+import { BedrockEnforcement, BedrockEnforcementProps } from './security/bedrock-enforcement';
+import { BedrockBuilderRole, BedrockBuilderRoleProps } from './security/builder-role';
+import { BedrockInvokerRole, BedrockInvokerRoleProps } from './security/invoker-role';
+import { BedrockOperatorRole, BedrockOperatorRoleProps } from './security/operator-role';
 import { AccessLogsBucket } from './security/secure-bucket';
 
 /** How applications reach Bedrock. PrivateLink is the default; the others are opt-in. */
@@ -30,6 +36,28 @@ export interface PlatformNetworkProps {
    * @default no Direct Connect path
    */
   readonly directConnect?: Omit<DirectConnectPathProps, 'vpc' | 'privateLink'>;
+}
+
+/**
+ * The platform's personas and enforcement switches. Each persona is created when its props are
+ * given (its `trust` says who may assume it); the facade fills in the key, the enforcement, the
+ * audit stores and the logging role.
+ */
+export interface PlatformAccessProps {
+  /**
+   * Enforcement on every persona (and as an SCP document). `requirePrivatePath: true` takes the
+   * PrivateLink endpoint IDs of this platform.
+   * @default no enforcement
+   */
+  readonly enforcement?: Omit<BedrockEnforcementProps, 'requirePrivatePath'> & { readonly requirePrivatePath?: boolean };
+  /** Application runtime: invoke the allowed models. @default no invoker role */
+  readonly invoker?: Omit<BedrockInvokerRoleProps, 'encryptionKey' | 'enforcement'>;
+  /** Builds knowledge bases, guardrails, prompts, agents. @default no builder role */
+  readonly builder?: Omit<BedrockBuilderRoleProps, 'encryptionKey' | 'enforcement'>;
+  /** Runs provisioned throughput, logging configuration, alarms. @default no operator role */
+  readonly operator?: Omit<BedrockOperatorRoleProps, 'enforcement' | 'invocationLoggingRole'>;
+  /** Reads configuration, the trail and the log stores. @default no auditor role */
+  readonly auditor?: Omit<BedrockAuditorRoleProps, 'encryptionKey' | 'trailArns' | 'auditLogGroups' | 'auditBuckets' | 'invocationLogGroups' | 'invocationLogBuckets'>;
 }
 
 /** Properties of a {@link BedrockPlatform}. */
@@ -70,6 +98,12 @@ export interface BedrockPlatformProps {
    * @default none (subscribe later to the topic)
    */
   readonly alertEmails?: string[];
+
+  /**
+   * Persona roles and enforcement switches.
+   * @default no roles, no enforcement
+   */
+  readonly access?: PlatformAccessProps;
 }
 
 /** The features a default private path makes reachable: model invocation and knowledge-base retrieval. */
@@ -96,6 +130,13 @@ export class BedrockPlatform extends Construct {
   public readonly audit?: BedrockAuditTrail;
   /** Model invocation logging, unless turned off. */
   public readonly invocationLogging?: ModelInvocationLogging;
+  /** Enforcement switches, when any is on. Its `serviceControlPolicyJson()` is the SCP for AWS Organizations. */
+  public readonly enforcement?: BedrockEnforcement;
+  /** Persona roles, when asked for. */
+  public readonly invoker?: BedrockInvokerRole;
+  public readonly builder?: BedrockBuilderRole;
+  public readonly operator?: BedrockOperatorRole;
+  public readonly auditor?: BedrockAuditorRole;
 
   constructor(scope: Construct, id: string, props: BedrockPlatformProps = {}) {
     super(scope, id);
@@ -147,5 +188,57 @@ export class BedrockPlatform extends Construct {
         privateLink.allowClients(...this.invocationLogging.handler.securityGroups);
       }
     }
+    if (props.access) {
+      const access = this.createAccess(props.access);
+      this.enforcement = access.enforcement;
+      this.invoker = access.invoker;
+      this.builder = access.builder;
+      this.operator = access.operator;
+      this.auditor = access.auditor;
+    }
+  }
+
+  /** Gives `grantee` (e.g. an existing application role) the invoker's scoped access, and the enforcement. */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    if (!this.invoker) {
+      throw new PlatformValidationError(this, 'access.invoker', undefined, 'grantInvoke needs the invoker persona: set access.invoker (its models, guardrail and knowledge bases).');
+    }
+    this.enforcement?.enforceOn(grantee);
+    return this.invoker.permissions.grantInvoke(grantee);
+  }
+
+  private createAccess(access: PlatformAccessProps) {
+    const { requirePrivatePath, ...switches } = access.enforcement ?? {};
+    let privatePath: BedrockEnforcementProps['requirePrivatePath'];
+    if (requirePrivatePath) {
+      if (!this.privateLink) {
+        throw new PlatformValidationError(this, 'access.enforcement.requirePrivatePath', true, 'It needs network.privateLink: the platform has no endpoints to require.');
+      }
+      privatePath = { vpcEndpointIds: Object.values(this.privateLink.endpointIds) as string[] };
+    }
+    const enforcement =
+      privatePath || Object.values(switches).some((v) => v !== undefined)
+        ? new BedrockEnforcement(this, 'Enforcement', { ...switches, requirePrivatePath: privatePath })
+        : undefined;
+    const encryptionKey = this.encryptionKey;
+    const audit = this.audit;
+    const logging = this.invocationLogging;
+    return {
+      enforcement,
+      invoker: access.invoker && new BedrockInvokerRole(this, 'Invoker', { ...access.invoker, encryptionKey, enforcement }),
+      builder: access.builder && new BedrockBuilderRole(this, 'Builder', { ...access.builder, encryptionKey, enforcement }),
+      operator: access.operator && new BedrockOperatorRole(this, 'Operator', { ...access.operator, enforcement, invocationLoggingRole: logging?.deliveryRole }),
+      auditor:
+        access.auditor &&
+        new BedrockAuditorRole(this, 'Auditor', {
+          ...access.auditor,
+          encryptionKey,
+          trailArns: audit?.trailArn ? [audit.trailArn] : undefined,
+          auditLogGroups: audit?.logGroup ? [audit.logGroup] : undefined,
+          auditBuckets: audit?.bucket ? [audit.bucket] : undefined,
+          invocationLogGroups: logging?.logGroup ? [logging.logGroup] : undefined,
+          invocationLogBuckets: logging?.bucket ? [logging.bucket] : undefined,
+        }),
+    };
   }
 }

@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildReferenceApp } from '../../bin/reference-app';
+import { decide } from '../kit/iam';
+import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
 import { synthesize } from '../kit/synth';
 
@@ -59,6 +61,42 @@ describe('reference app', () => {
     expect(runtimeGroup[1].Properties.SecurityGroupIngress).toEqual(
       expect.arrayContaining([expect.objectContaining({ CidrIp: '192.168.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' })]),
     );
+  });
+
+  test('four persona roles; the SCP is a stack output', () => {
+    for (const persona of ['Invoker', 'Builder', 'Operator', 'Auditor']) {
+      expect(ofType('AWS::IAM::Role').some(([id]) => id.startsWith(`Platform${persona}Role`))).toBe(true);
+    }
+    expect(synth.json.BedrockPlatform.Outputs.ServiceControlPolicy).toBeDefined();
+  });
+
+  describe('end to end: the invoker through the runtime endpoint, with enforcement on', () => {
+    const env = { account: '123456789012', region: 'us-east-1', refs: { PlatformPrivateLinkRuntimeEndpointBABAB9B3: 'vpce-0runtime' } };
+    const managed = (prefix: string) => resolveIntrinsics(ofType('AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith(prefix))![1].Properties.PolicyDocument, env);
+    const policies = () => ({
+      identity: [managed('PlatformInvokerPermissions'), managed('PlatformEnforcement')],
+      endpoint: [resolveIntrinsics(resources.PlatformPrivateLinkRuntimeEndpointBABAB9B3.Properties!.PolicyDocument, env)],
+    });
+    const invoke = (model: string, context: Record<string, string>) =>
+      decide(
+        { principal: 'arn:aws:iam::123456789012:role/PlatformInvoker', action: 'bedrock:InvokeModel', resource: `arn:aws:bedrock:us-east-1::foundation-model/${model}`, context: { 'aws:RequestedRegion': 'us-east-1', ...context } },
+        policies(),
+      );
+    const guardrail = { 'bedrock:GuardrailIdentifier': 'arn:aws:bedrock:us-east-1:123456789012:guardrail/platformguard1:1' };
+    const viaEndpoint = { 'aws:SourceVpce': 'vpce-0runtime' };
+
+    test('an allowed model, with the guardrail, through the endpoint: allowed', async () => {
+      expect(await invoke('amazon.nova-lite-v1:0', { ...guardrail, ...viaEndpoint })).toBe('Allowed');
+    });
+    test('without the guardrail: explicitly denied', async () => {
+      expect(await invoke('amazon.nova-lite-v1:0', viaEndpoint)).toBe('ExplicitlyDenied');
+    });
+    test('from outside the endpoint: explicitly denied', async () => {
+      expect(await invoke('amazon.nova-lite-v1:0', { ...guardrail, 'aws:SourceVpce': 'vpce-0elsewhere' })).toBe('ExplicitlyDenied');
+    });
+    test('an image model: denied', async () => {
+      expect(await invoke('amazon.nova-canvas-v1:0', { ...guardrail, ...viaEndpoint })).not.toBe('Allowed');
+    });
   });
 
   test('template snapshot', () => {
