@@ -1,11 +1,9 @@
-/** Tests run through SWC (no type-check here: `npm run typecheck` does that once, for the whole tree). */
+/** Tests run through esbuild (no type-check here: `npm run typecheck` does that once, for the whole tree). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: {
-    '^.+\\.tsx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
-  },
+  transform: { '^.+\\.ts$': '<rootDir>/test/kit/esbuild-transform.js' },
   snapshotSerializers: ['<rootDir>/test/kit/asset-hash-serializer.ts'],
   // Each test file synthesizes its stacks once; two workers match the CI machine's two cores.
   maxWorkers: 2,

@@ -15,7 +15,7 @@ import { ALL_BEDROCK_DATA_EVENTS, BedrockDataEvents, DEFAULT_BEDROCK_DATA_EVENTS
 import { HighRiskActivity } from './high-risk-activity';
 import { HighRiskActivityAlerts } from './high-risk-activity-alerts';
 import { LogArchiveProps, logArchive } from './log-archive';
-import { wildcardResourceFinding } from './wildcard-finding';
+import { wildcardResourceFinding } from '../security/wildcard-acknowledgement';
 
 /** Properties of a {@link BedrockAuditTrail}. */
 export interface BedrockAuditTrailProps extends LogArchiveProps {

@@ -11,7 +11,7 @@ import { bundledHandlerCode, PLATFORM_LAMBDA_RUNTIME } from '../core/bundled-cod
 import { IVpcEndpointConsumer, SupportEndpoint } from '../core/endpoint-needs';
 import { requireIntegerInRange } from '../core/validate';
 import { SecureLogGroup } from '../security/secure-log-group';
-import { wildcardResourceFinding } from './wildcard-finding';
+import { wildcardResourceFinding } from '../security/wildcard-acknowledgement';
 
 /** Properties of an {@link InvocationLoggingHandler}. */
 export interface InvocationLoggingHandlerProps {

@@ -49,3 +49,8 @@ export function acknowledgeWildcardResources(policy: IConstruct, resources: read
     Validations.of(policy).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${name}]`, reason });
   }
 }
+
+/** The acknowledgement id of the AwsSolutions-IAM5 finding for wildcard `resource` of a policy in `scope`'s stack. */
+export function wildcardResourceFinding(scope: IConstruct, resource: string): string {
+  return `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(scope, resource)}]`;
+}
