@@ -6,8 +6,7 @@ import { PlatformValidationError } from '../../lib/core/errors';
 import { ALL_BEDROCK_FEATURES, BearerTokenAccess, BedrockFeature, BedrockPrivateLink, BedrockPrivateLinkProps, DEFAULT_TEXT_MODEL_ACCESS, featureActions, PublicPath } from '../../lib/network';
 import { decide, PolicyJson } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
-import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
-import { withoutCdkOwnAcknowledgements } from './cdk-acknowledgements';
+import { expectAcknowledgementsJustified, expectNoFindings, withoutCdkOwnAcknowledgements } from '../kit/nag';
 import { cdkJsonContext, synthesize } from '../kit/synth';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };

@@ -3,9 +3,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { PlatformValidationError } from '../../lib/core/errors';
 import { BedrockFeature, BedrockPrivateLink, DirectConnectPath, DirectConnectPathProps } from '../../lib/network';
-import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
+import { expectAcknowledgementsJustified, expectNoFindings, withoutCdkOwnAcknowledgements } from '../kit/nag';
 import { cdkJsonContext, synthesize } from '../kit/synth';
-import { withoutCdkOwnAcknowledgements } from './cdk-acknowledgements';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const ON_PREMISES = ['192.168.0.0/16', '172.16.0.0/12'];

@@ -2,9 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { buildDirectConnectExample } from '../../examples/direct-connect/stack';
 import { buildPrivateLinkExample } from '../../examples/private-link/stack';
 import { buildPublicPathExample } from '../../examples/public-path/stack';
-import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
+import { expectAcknowledgementsJustified, expectNoFindings, withoutCdkOwnAcknowledgements } from '../kit/nag';
 import { synthesize } from '../kit/synth';
-import { withoutCdkOwnAcknowledgements } from './cdk-acknowledgements';
 
 // One synthesis for the three connection-path examples, as `cdk synth` runs them.
 const synth = synthesize((app) => {

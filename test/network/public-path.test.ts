@@ -5,9 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { PlatformValidationError } from '../../lib/core/errors';
 import { PublicPath, PublicPathProps } from '../../lib/network';
-import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
+import { expectAcknowledgementsJustified, expectNoFindings, withoutCdkOwnAcknowledgements } from '../kit/nag';
 import { cdkJsonContext, synthesize } from '../kit/synth';
-import { withoutCdkOwnAcknowledgements } from './cdk-acknowledgements';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
