@@ -1,6 +1,7 @@
-import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { BedrockFeature, BedrockPlatform, ModelTarget, PersonaTrust } from '../lib';
+import { BedrockFeature, BedrockPlatform, GuardrailReference, ModelTarget, PersonaTrust } from '../lib';
 
 /** Account and Region of the reference deployment; AZ context for them is in cdk.json, so synth needs no credentials. */
 export const REFERENCE_ENV = { account: '123456789012', region: 'us-east-1' };
@@ -14,8 +15,50 @@ export const REFERENCE_MODELS = {
   inferenceProfileIds: ['us.amazon.nova-pro-v1:0'],
 };
 
-/** The platform guardrail every invocation must carry (created by the guardrails stack, referenced here). */
-export const REFERENCE_GUARDRAIL = { guardrailArn: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/platformguard1', guardrailVersion: '1' };
+/**
+ * The platform guardrail every invocation must carry: created in the stack (content filters and
+ * prompt-attack detection, encrypted with the platform key) and pinned to its first published
+ * version, so the reference app needs nothing created by hand.
+ */
+function platformGuardrail(stack: Stack, kmsKeyArn: string): GuardrailReference {
+  const filter = (type: string, strength: string) => ({ type, inputStrength: strength, outputStrength: type === 'PROMPT_ATTACK' ? 'NONE' : strength });
+  const guardrail = new bedrock.CfnGuardrail(stack, 'PlatformGuardrail', {
+    // Guardrail names are unique per account and Region; the stack name keeps two platforms apart.
+    name: `${stack.stackName}-platform`.slice(0, 50),
+    description: 'Platform guardrail required on every model invocation',
+    blockedInputMessaging: 'This request was blocked by the platform guardrail.',
+    blockedOutputsMessaging: 'This response was blocked by the platform guardrail.',
+    kmsKeyArn,
+    contentPolicyConfig: {
+      filtersConfig: [
+        filter('HATE', 'HIGH'),
+        filter('INSULTS', 'HIGH'),
+        filter('SEXUAL', 'HIGH'),
+        filter('VIOLENCE', 'HIGH'),
+        filter('MISCONDUCT', 'HIGH'),
+        filter('PROMPT_ATTACK', 'HIGH'),
+      ],
+    },
+  });
+  const version = new bedrock.CfnGuardrailVersion(stack, 'PlatformGuardrailVersion', {
+    guardrailIdentifier: guardrail.attrGuardrailId,
+    description: 'Version the platform enforces',
+  });
+  return { guardrailArn: guardrail.attrGuardrailArn, guardrailVersion: version.attrVersion };
+}
+
+/**
+ * Who may assume the human personas: the corporate SAML identity provider when
+ * `-c samlProviderArn=arn:aws:iam::<account>:saml-provider/<name>` names one (it must exist), else
+ * IAM principals of the deployment account signed in with MFA, so a first deploy needs nothing
+ * created by hand.
+ */
+function workforceTrust(app: App, stack: Stack, account: string): PersonaTrust {
+  const samlProviderArn = app.node.tryGetContext('samlProviderArn') as string | undefined;
+  return samlProviderArn
+    ? PersonaTrust.saml(iam.SamlProvider.fromSamlProviderArn(stack, 'WorkforceIdp', samlProviderArn))
+    : PersonaTrust.accounts([account]);
+}
 
 /**
  * The reference deployment: every capability of the library with its secure defaults, in one
@@ -32,7 +75,11 @@ export function buildReferenceApp(app: App): Stack[] {
     description: 'Secure, governed Amazon Bedrock platform (reference deployment)',
     terminationProtection: true,
   });
-  const workforce = iam.SamlProvider.fromSamlProviderArn(stack, 'WorkforceIdp', `arn:aws:iam::${env.account}:saml-provider/CorporateIdP`);
+  const workforce = workforceTrust(app, stack, env.account);
+  // The guardrail is encrypted with the key the platform creates (and names its logical id), while
+  // the platform's enforcement names the guardrail: the key ARN is filled in at synth time.
+  let platformKeyArn: string | undefined;
+  const guardrail = platformGuardrail(stack, Lazy.string({ produce: () => platformKeyArn! }));
   const platform = new BedrockPlatform(stack, 'Platform', {
     network: {
       privateLink: { features: [BedrockFeature.RUNTIME, BedrockFeature.AGENTS_RUNTIME, BedrockFeature.AGENTS_BUILD], models: REFERENCE_MODELS },
@@ -41,7 +88,7 @@ export function buildReferenceApp(app: App): Stack[] {
     alertEmails: ['bedrock-platform-alerts@example.com'],
     access: {
       enforcement: {
-        requireGuardrail: REFERENCE_GUARDRAIL,
+        requireGuardrail: guardrail,
         guardrailExemptModelIds: ['amazon.titan-embed-text-v2:0'],
         requirePrivatePath: true,
         dataResidency: { allowedRegions: [env.region] },
@@ -53,13 +100,14 @@ export function buildReferenceApp(app: App): Stack[] {
           ...REFERENCE_MODELS.foundationModelIds.map((id) => ModelTarget.foundationModel(id)),
           ...REFERENCE_MODELS.inferenceProfileIds.map((id) => ModelTarget.crossRegionProfile(id)),
         ],
-        guardrail: REFERENCE_GUARDRAIL,
+        guardrail,
       },
-      builder: { trust: PersonaTrust.saml(workforce), maxSessionDuration: Duration.hours(8) },
-      operator: { trust: PersonaTrust.saml(workforce), maxSessionDuration: Duration.hours(4), provisionableModelIds: ['amazon.nova-pro-v1:0'] },
-      auditor: { trust: PersonaTrust.saml(workforce), maxSessionDuration: Duration.hours(4) },
+      builder: { trust: workforce, maxSessionDuration: Duration.hours(8) },
+      operator: { trust: workforce, maxSessionDuration: Duration.hours(4), provisionableModelIds: ['amazon.nova-pro-v1:0'] },
+      auditor: { trust: workforce, maxSessionDuration: Duration.hours(4) },
     },
   });
+  platformKeyArn = platform.encryptionKey.keyArn;
   // The SCP for AWS Organizations (managed from the organization's management account): the
   // endpoint IDs are known only after deployment, so the stack outputs the finished document.
   new CfnOutput(stack, 'ServiceControlPolicy', {

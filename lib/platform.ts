@@ -57,7 +57,7 @@ export interface PlatformAccessProps {
   /** Runs provisioned throughput, logging configuration, alarms. @default no operator role */
   readonly operator?: Omit<BedrockOperatorRoleProps, 'enforcement' | 'invocationLoggingRole'>;
   /** Reads configuration, the trail and the log stores. @default no auditor role */
-  readonly auditor?: Omit<BedrockAuditorRoleProps, 'encryptionKey' | 'trailArns' | 'auditLogGroups' | 'auditBuckets' | 'invocationLogGroups' | 'invocationLogBuckets'>;
+  readonly auditor?: Omit<BedrockAuditorRoleProps, 'encryptionKey' | 'enforcement' | 'trailArns' | 'auditLogGroups' | 'auditBuckets' | 'invocationLogGroups' | 'invocationLogBuckets'>;
 }
 
 /** Properties of a {@link BedrockPlatform}. */
@@ -83,7 +83,7 @@ export interface BedrockPlatformProps {
 
   /**
    * CloudTrail trail and high-risk activity alerts; `false` for none.
-   * @default a single-Region trail with management and Bedrock data events, and alerts
+   * @default a multi-Region trail with management and Bedrock data events, and alerts
    */
   readonly audit?: Omit<BedrockAuditTrailProps, 'encryptionKey' | 'accessLogsBucket'> | false;
 
@@ -214,7 +214,9 @@ export class BedrockPlatform extends Construct {
       if (!this.privateLink) {
         throw new PlatformValidationError(this, 'access.enforcement.requirePrivatePath', true, 'It needs network.privateLink: the platform has no endpoints to require.');
       }
-      privatePath = { vpcEndpointIds: Object.values(this.privateLink.endpointIds) as string[] };
+      // Every Bedrock endpoint of the platform, rendered at synth: endpoints added after this point
+      // (a feature, a support endpoint for a deploy-time function) are required too.
+      privatePath = { vpcEndpointIds: this.privateLink.bedrockEndpointIds };
     }
     const enforcement =
       privatePath || Object.values(switches).some((v) => v !== undefined)
@@ -232,6 +234,9 @@ export class BedrockPlatform extends Construct {
         access.auditor &&
         new BedrockAuditorRole(this, 'Auditor', {
           ...access.auditor,
+          // Every persona the platform builds is enforced, the read-only one too: its reads of
+          // configuration and logs are held to the same network path and Regions.
+          enforcement,
           encryptionKey,
           trailArns: audit?.trailArn ? [audit.trailArn] : undefined,
           auditLogGroups: audit?.logGroup ? [audit.logGroup] : undefined,

@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { COMPLIANCE_PACK_NAMES } from '../lib/compliance/packs';
 import { estimateFixedMonthlyCost } from '../lib/compliance/cost-estimate';
+import { DeployProblem, deployProblems } from '../lib/compliance/deploy-checks';
 import { readComplianceSummary } from '../lib/compliance/report';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -93,10 +94,12 @@ function summarize(target: Target, code: number, stderr: string, seconds: number
   };
   let total = 0;
   const unpriced = new Set<string>();
+  const problems: DeployProblem[] = [];
   for (const [name, artifact] of Object.entries(manifest.artifacts)) {
     if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
     const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties.templateFile), 'utf8'));
     const resources = Object.values(template.Resources ?? {}) as Array<{ Type: string }>;
+    problems.push(...deployProblems(template).map((p) => ({ ...p, resource: `${name}/${p.resource}` })));
     const cost = estimateFixedMonthlyCost(template);
     total += cost.monthlyTotal;
     cost.unpriced.forEach((u) => unpriced.add(u));
@@ -120,9 +123,11 @@ function summarize(target: Target, code: number, stderr: string, seconds: number
   } else {
     for (const [id, n] of [...byId.entries()].sort()) lines.push(`    ack ${String(n).padStart(2)} x ${id}`);
   }
+  lines.push(`  pre-deploy checks (unique Sids, no retained literal names, one policy per topic/queue/bucket, custom resources after their endpoints, gateway ASNs): ${problems.length} problems`);
+  for (const p of problems) lines.push(`    PROBLEM ${p.check} at ${p.resource}: ${p.message}`);
   lines.push(`  fixed cost total ~${usd(total)}/month (us-east-1 list prices; usage such as tokens, data processing and logs not included)`);
   if (unpriced.size) lines.push(`  not priced (depends on your choices): ${[...unpriced].join(', ')}`);
-  const ok = code === 0 && compliance.findings.length === 0;
+  const ok = code === 0 && compliance.findings.length === 0 && problems.length === 0;
   if (code !== 0 && compliance.findings.length === 0) lines.push(...stderr.trim().split('\n').slice(-15).map((l) => `    ${l}`));
   return { target, ok, seconds, lines };
 }

@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { iamNoBedrockWildcardAction } from './rules/iam-no-bedrock-wildcard-action';
 import { kmsKeyPolicyNoPublicPrincipal } from './rules/kms-key-policy-no-public-principal';
@@ -9,7 +9,7 @@ interface PlatformRule {
   readonly suffix: string;
   readonly info: string;
   readonly explanation: string;
-  readonly check: (node: CfnResource) => NagRuleCompliance;
+  readonly check: (node: CfnResource) => NagRuleResult;
 }
 
 const RULES: readonly PlatformRule[] = [

@@ -2,6 +2,8 @@
 // it needs cdk-nag, which the constructs themselves do not.
 export * from './bedrock-platform-checks';
 export * from './packs';
+export * from './control-tower-checks';
+export * from './deploy-checks';
 export * from './report';
 export * from './policy-document';
 export { kmsKeyPolicyNoPublicPrincipal } from './rules/kms-key-policy-no-public-principal';

@@ -1,3 +1,6 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
 /**
  * AWS service endpoints that a construct's in-VPC Lambda functions call. On a private path (no NAT,
  * no internet route) the network must provide each one, or the function times out.
@@ -21,4 +24,24 @@ export enum SupportEndpoint {
 export interface IVpcEndpointConsumer {
   /** The endpoints the construct's functions call. */
   readonly requiredEndpoints: readonly SupportEndpoint[];
+  /**
+   * Resources that use those endpoints while CloudFormation creates, updates or deletes them
+   * (custom resources): whoever provides the endpoints makes these depend on them, so they are
+   * created after the endpoints and deleted before them.
+   * @default none: nothing of the consumer runs while CloudFormation deploys it
+   */
+  readonly endpointDependents?: readonly IConstruct[];
+}
+
+/**
+ * Template metadata key on a custom resource whose function runs in a VPC: the endpoints it needs.
+ * The library's pre-deploy checks read it to verify that the resource depends on those endpoints.
+ */
+export const REQUIRED_ENDPOINTS_METADATA = 'BedrockPlatform:RequiredEndpoints';
+
+/** Records on `resource`'s CloudFormation resource which endpoints it needs (see {@link REQUIRED_ENDPOINTS_METADATA}). */
+export function recordRequiredEndpoints(resource: IConstruct, endpoints: readonly SupportEndpoint[]): void {
+  if (endpoints.length === 0) return;
+  const cfn = resource instanceof CfnResource ? resource : resource.node.defaultChild;
+  if (cfn instanceof CfnResource) cfn.addMetadata(REQUIRED_ENDPOINTS_METADATA, [...endpoints]);
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -19,9 +19,9 @@ export enum KeyConsumer {
   CLOUDTRAIL = 'cloudtrail',
   /** Bedrock writes invocation logs to an SSE-KMS bucket; scoped with `aws:SourceAccount` and `aws:SourceArn`. */
   BEDROCK = 'bedrock',
-  /** CloudWatch alarms publish to KMS-encrypted SNS topics; scoped with `aws:SourceAccount` and `aws:SourceArn`. */
+  /** CloudWatch alarms publish to KMS-encrypted SNS topics (AWS documents no source condition for this call; the topic policy pins the alarms). */
   CLOUDWATCH_ALARMS = 'cloudwatch',
-  /** EventBridge rules publish to KMS-encrypted SNS topics; scoped with `aws:SourceAccount` and `aws:SourceArn`. */
+  /** EventBridge rules publish to KMS-encrypted SNS topics and dead-letter queues (AWS documents no source condition for this call; topic and queue policies pin the rules). */
   EVENTBRIDGE = 'events',
   /** AWS Budgets publishes to KMS-encrypted SNS topics; scoped with `aws:SourceAccount` and `aws:SourceArn`. */
   BUDGETS = 'budgets',
@@ -149,11 +149,19 @@ export class PlatformKey extends Construct {
           ArnLike: { 'aws:SourceArn': arn('bedrock', region, '*') },
         }),
       ],
+      // CloudWatch alarms and EventBridge rules reach the key only through SNS (encrypted topics) or
+      // SQS (EventBridge dead-letter queues). AWS documents this statement WITHOUT aws:SourceArn /
+      // aws:SourceAccount, and does not say that either service sends those keys on that KMS call:
+      // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+      // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html (encrypted queues).
+      // With a condition the service may not send, alerts would silently never arrive. Who may
+      // publish is pinned instead where AWS documents the keys: the topic policy (AlertTopic) and
+      // the queue policy, each with aws:SourceAccount and aws:SourceArn.
       [KeyConsumer.CLOUDWATCH_ALARMS]: () => [
-        snsPublisher('AllowCloudWatchAlarmsToPublishToEncryptedTopics', 'cloudwatch', arn('cloudwatch', region, 'alarm:*')),
+        serviceStatement('AllowCloudWatchAlarmsToPublishToEncryptedTopics', 'cloudwatch.amazonaws.com', ['kms:Decrypt', 'kms:GenerateDataKey*'], {}),
       ],
       [KeyConsumer.EVENTBRIDGE]: () => [
-        snsPublisher('AllowEventBridgeRulesToPublishToEncryptedTopics', 'events', arn('events', region, 'rule/*')),
+        serviceStatement('AllowEventBridgeToDeliverToEncryptedTopicsAndQueues', 'events.amazonaws.com', ['kms:Decrypt', 'kms:GenerateDataKey*'], {}),
       ],
       [KeyConsumer.BUDGETS]: () => [
         // Budgets is a global service: its ARNs carry no Region.
@@ -161,6 +169,25 @@ export class PlatformKey extends Construct {
       ],
     };
     return [...new Set(consumers)].flatMap((c) => builders[c]());
+  }
+
+  /**
+   * Denies `kms:CreateGrant` unless the grant is for an AWS resource or an AWS service asks for it
+   * (AWS Control Tower control CT.KMS.PR.3). Grants are how AWS services (EBS, Lambda, S3 Bucket
+   * Keys) use a key on a caller's behalf; a grant to an arbitrary principal is a way around the key
+   * policy that IAM policies and CloudTrail reviews easily miss. Part of every {@link PlatformKey}'s
+   * policy; add it to an imported key's policy too.
+   */
+  public static grantRestrictionStatement(): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: 'DenyGrantsExceptForAwsResources',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      // Both keys in one BoolIfExists block: denied only when neither is true (absent counts as false).
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    });
   }
 
   /** The key. Pass it to any construct of this library that takes `encryptionKey`. */
@@ -191,8 +218,17 @@ export class PlatformKey extends Construct {
       pendingWindow: Duration.days(pendingWindowDays),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    for (const statement of PlatformKey.consumerStatements(this, this.consumers)) {
+    for (const statement of [PlatformKey.grantRestrictionStatement(), ...PlatformKey.consumerStatements(this, this.consumers)]) {
       this.key.addToResourcePolicy(statement);
+    }
+    for (const [consumer, service] of [[KeyConsumer.CLOUDWATCH_ALARMS, 'cloudwatch.amazonaws.com'], [KeyConsumer.EVENTBRIDGE, 'events.amazonaws.com']] as const) {
+      if (!this.consumers.includes(consumer)) continue;
+      Validations.of(this.key).acknowledge({
+        id: `BedrockPlatform::BedrockPlatform-KMS2[Service::${service}]`,
+        reason:
+          `${service} uses the key only through SNS topics and SQS queues it publishes to; AWS documents this key-policy statement without source conditions ` +
+          '(SNS developer guide, "compatibility with AWS services"), and the topic and queue policies pin the publishing alarms and rules with aws:SourceAccount and aws:SourceArn.',
+      });
     }
     this.alias = this.key.addAlias(aliasName);
   }

@@ -1,4 +1,4 @@
-import { Annotations, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -34,6 +34,13 @@ export interface AlertTopicProps {
    */
   readonly displayName?: string;
 }
+
+/** The statement of each publishing service on a topic, shared by every {@link AlertTopic} that wraps the topic. */
+const TOPIC_PUBLISHERS = new WeakMap<sns.ITopic, Map<string, string[]>>();
+const PUBLISHER_SIDS: Record<string, string> = {
+  'events.amazonaws.com': 'AllowTheseEventBridgeRulesToPublish',
+  'cloudwatch.amazonaws.com': 'AllowTheseCloudWatchAlarmsToPublish',
+};
 
 /** Pragmatic check: one `@`, a dotted domain, no spaces, within the 254 characters SMTP allows. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -75,26 +82,45 @@ export class AlertTopic extends Construct {
     });
   }
 
-  /** Lets exactly `rules` publish to the topic. */
+  /** Lets exactly `rules` (and those of every earlier call, from any construct sharing the topic) publish to the topic. */
   public allowEventBridgeRules(rules: events.IRule[]): void {
-    if (rules.length === 0) return;
-    this.allow('AllowTheseEventBridgeRulesToPublish', 'events.amazonaws.com', rules.map((r) => r.ruleArn));
+    this.allow('events.amazonaws.com', rules.map((r) => r.ruleArn));
   }
 
-  /** Lets exactly `alarms` publish to the topic. */
+  /** Lets exactly `alarms` (and those of every earlier call, from any construct sharing the topic) publish to the topic. */
   public allowCloudWatchAlarms(alarms: cloudwatch.IAlarm[]): void {
-    if (alarms.length === 0) return;
-    this.allow('AllowTheseCloudWatchAlarmsToPublish', 'cloudwatch.amazonaws.com', alarms.map((a) => a.alarmArn));
+    this.allow('cloudwatch.amazonaws.com', alarms.map((a) => a.alarmArn));
   }
 
-  private allow(sid: string, service: string, sourceArns: string[]): void {
+  /**
+   * One statement per publishing service and topic, however many constructs share the topic and
+   * however often they call: SNS rejects a policy whose Sids repeat. Later calls add their ARNs to
+   * the statement, which renders its list lazily.
+   */
+  private allow(service: string, sourceArns: string[]): void {
+    if (sourceArns.length === 0) return;
+    let byService = TOPIC_PUBLISHERS.get(this.topic);
+    if (!byService) {
+      byService = new Map();
+      TOPIC_PUBLISHERS.set(this.topic, byService);
+    }
+    const known = byService.get(service);
+    if (known) {
+      known.push(...sourceArns.filter((a) => !known.includes(a)));
+      return;
+    }
+    const arns = [...new Set(sourceArns)];
+    byService.set(service, arns);
     const result = this.topic.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid,
+        sid: PUBLISHER_SIDS[service],
         principals: [new iam.ServicePrincipal(service)],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account }, ArnEquals: { 'aws:SourceArn': sourceArns } },
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => arns }) },
+        },
       }),
     );
     if (!result.statementAdded) {

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundledHandlerCode, PLATFORM_LAMBDA_RUNTIME } from '../core/bundled-code';
-import { IVpcEndpointConsumer, SupportEndpoint } from '../core/endpoint-needs';
+import { SupportEndpoint } from '../core/endpoint-needs';
 import { requireIntegerInRange } from '../core/validate';
 import { SecureLogGroup } from '../security/secure-log-group';
 import { wildcardResourceFinding } from '../security/wildcard-acknowledgement';
@@ -56,7 +56,7 @@ export interface InvocationLoggingHandlerProps {
  * Its role holds one customer-managed policy (no inline policy, no AWS managed policy) with
  * exactly what it calls; Bedrock's logging actions have no resource type, so they take `*`.
  */
-export class InvocationLoggingHandler extends Construct implements IVpcEndpointConsumer {
+export class InvocationLoggingHandler extends Construct {
   /** The function. */
   public readonly function: lambda.Function;
   /** Its execution role. */
@@ -69,6 +69,7 @@ export class InvocationLoggingHandler extends Construct implements IVpcEndpointC
   public readonly logGroup: logs.ILogGroup;
   /** Security groups of the function, when it runs in a VPC. */
   public readonly securityGroups: ec2.ISecurityGroup[];
+  /** Endpoints the function calls when it runs in a VPC: the Bedrock control plane, and S3 for its reply. */
   public readonly requiredEndpoints: readonly SupportEndpoint[];
 
   constructor(scope: Construct, id: string, props: InvocationLoggingHandlerProps) {
@@ -84,12 +85,16 @@ export class InvocationLoggingHandler extends Construct implements IVpcEndpointC
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Terminal: no queue may redrive into it, and it needs no dead-letter queue of its own (CT.SQS.PR.1).
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless::Serverless-SQSRedrivePolicy',
-      reason: 'This queue is itself the terminal dead-letter queue of the handler; a further redrive would only move the same failed events elsewhere.',
-    });
+    for (const id of ['Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
+      Validations.of(this.deadLetterQueue).acknowledge({
+        id,
+        reason: 'This queue is itself the terminal dead-letter queue of the handler (Lambda writes to it; no queue may redrive into it); a further redrive would only move the same failed events elsewhere.',
+      });
+    }
 
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description: 'Bedrock model invocation logging custom resource: its calls and nothing else',
@@ -151,7 +156,12 @@ export class InvocationLoggingHandler extends Construct implements IVpcEndpointC
     if (!props.vpc) {
       const reason =
         'The handler runs only during deployments and calls only the Bedrock control plane and CloudFormation\'s pre-signed S3 URL; it holds no data. Pass vpc to run it in private subnets.';
-      for (const id of ['NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security::HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC']) {
+      for (const id of [
+        'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC',
+        'HIPAA.Security::HIPAA.Security-LambdaInsideVPC',
+        'PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC',
+        'ControlTower::lambda_inside_vpc_check',
+      ]) {
         Validations.of(this.function).acknowledge({ id, reason });
       }
     }

@@ -1,4 +1,4 @@
-import { Annotations, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { IVpcEndpointConsumer, SupportEndpoint } from '../core/endpoint-needs';
+import { IVpcEndpointConsumer, recordRequiredEndpoints, SupportEndpoint } from '../core/endpoint-needs';
 import { PlatformValidationError } from '../core/errors';
 import { PlatformKey } from '../core/platform-key';
 import { isResolved, requirePattern } from '../core/validate';
@@ -163,7 +163,12 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
   public readonly alarmTopic: sns.ITopic;
   /** Key that encrypts the logs. */
   public readonly encryptionKey: kms.IKey;
+  /** Endpoints the custom resource's function calls when it runs in a VPC. */
   public readonly requiredEndpoints: readonly SupportEndpoint[];
+  /** The custom resource, when its function runs in a VPC: it must be created after and deleted before those endpoints. */
+  public readonly endpointDependents: readonly IConstruct[];
+  /** The custom resource that sets the account's configuration. */
+  public readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: ModelInvocationLoggingProps = {}) {
     super(scope, id);
@@ -201,15 +206,24 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
     let bucketPolicy: s3.BucketPolicy | undefined;
     if (toS3 || largeData) {
       const archive = logArchive(this, props);
-      const bucket =
-        props.bucket ??
-        new SecureBucket(this, 'Bucket', {
+      let bucket = props.bucket;
+      if (!bucket) {
+        bucket = new SecureBucket(this, 'Bucket', {
           encryptionKey: this.encryptionKey,
           accessLogsBucket: props.accessLogsBucket,
           lifecycleRules: archive.lifecycleRules,
           objectLockRetention: archive.objectLockRetention,
           removalPolicy: props.removalPolicy,
         }).bucket;
+        if (!archive.objectLockRetention) {
+          Validations.of(bucket).acknowledge({
+            id: 'ControlTower::s3_bucket_object_lock_enabled_check',
+            reason:
+              'Invocation logs hold prompts and responses, which can contain personal data that must be erasable on request; a WORM lock would forbid that. ' +
+              'Versioning and RETAIN protect the logs; set objectLockDays where your records policy requires WORM.',
+          });
+        }
+      }
       const objects = [
         ...(toS3 ? [bucket.arnForObjects(`${s3Prefix}/AWSLogs/${stack.account}/BedrockModelInvocationLogs/*`)] : []),
         // The layout under the large-data prefix is Bedrock's; the grant stays inside the prefix.
@@ -289,6 +303,11 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
     // Bedrock checks that it can write to the destinations when the configuration is put.
     if (bucketPolicy) resource.node.addDependency(bucketPolicy);
     resource.node.addDependency(this.handler);
+    this.resource = resource;
+    // In a VPC, whoever provides the endpoints (BedrockPrivateLink.addSupportEndpointsFor) orders
+    // the resource after them; the metadata lets the pre-deploy checks verify that it did.
+    this.endpointDependents = props.vpc ? [resource] : [];
+    recordRequiredEndpoints(resource, this.requiredEndpoints);
 
     const alerts = new AlertTopic(this, 'Alarms', {
       encryptionKey: this.encryptionKey,

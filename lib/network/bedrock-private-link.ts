@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +11,7 @@ import { ALL_BEDROCK_FEATURES, BedrockFeature, bedrockFeature, endpointServiceOf
 import { BearerTokenAccess, bedrockEndpointStatements, EndpointPrincipals, supportEndpointStatements } from './endpoint-policies';
 import { BedrockModelAccess, DEFAULT_TEXT_MODEL_ACCESS, modelResourceArns, validateModelAccess } from './model-access';
 import { knownAvailabilityZones, knownVpcCidr, rejectWith, routeTableIdsOf, subnetsAcrossZones } from './network-validation';
+import { lockedDownVpc } from './locked-down-vpc';
 import { VpcFlowLog } from './vpc-flow-log';
 
 /** A set of Bedrock interface endpoints in a VPC, as other constructs see it. */
@@ -21,6 +22,8 @@ export interface IBedrockPrivateLink extends IConstruct {
   readonly applicationSubnets: ec2.SubnetSelection;
   /** Endpoint ID of each reachable feature, for `aws:SourceVpce` conditions. */
   readonly endpointIds: Readonly<Partial<Record<BedrockFeature, string>>>;
+  /** IDs of every Bedrock endpoint, rendered at synth time (later additions included). */
+  readonly bedrockEndpointIds: string[];
   /** The endpoint ID of `feature`; throws if the feature has no endpoint. */
   endpointId(feature: BedrockFeature): string;
   /** Admits `peers` on TCP 443 to every endpoint this construct created, now and later. */
@@ -196,14 +199,13 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
       const cidr = requireIpv4Cidr(this, 'vpcCidr', props.vpcCidr ?? '10.0.0.0/16', 16, 28);
       const zones = knownAvailabilityZones(this);
       const maxAzs = requireIntegerInRange(this, 'maxAzs', props.maxAzs ?? 2, 1, zones?.length ?? 6);
-      const vpc = new ec2.Vpc(this, 'Vpc', {
+      const vpc = lockedDownVpc(this, 'Vpc', {
         ipAddresses: ec2.IpAddresses.cidr(cidr),
         maxAzs,
         natGateways: 0,
         // Isolated only: no internet gateway, no NAT, so no route to the internet exists to misuse.
         subnetConfiguration: [{ name: 'Application', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
         createInternetGateway: false,
-        restrictDefaultSecurityGroup: true,
       });
       this.vpc = vpc;
       this.applicationSubnets = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
@@ -232,6 +234,15 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
   /** Endpoint ID of each reachable feature. */
   public get endpointIds(): Readonly<Partial<Record<BedrockFeature, string>>> {
     return Object.fromEntries([...this.featureEndpoints].map(([f, e]) => [f, e.vpcEndpointId]));
+  }
+
+  /**
+   * IDs of every Bedrock endpoint of this construct (selected features, and feature endpoints added
+   * later for deploy-time functions), rendered at synth time: for `aws:SourceVpce` conditions that
+   * must cover every way into Bedrock the platform opens, and no other.
+   */
+  public get bedrockEndpointIds(): string[] {
+    return Lazy.list({ produce: () => [...this.featureEndpoints.values()].map((e) => e.vpcEndpointId) });
   }
 
   /** Endpoint ID of each support endpoint added with `addSupportEndpoint`. */
@@ -311,9 +322,17 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
     return created;
   }
 
-  /** Adds the endpoints `consumer`'s functions need: derived from what is deployed, not a blanket list. */
+  /**
+   * Adds the endpoints `consumer`'s functions need (derived from what is deployed, not a blanket
+   * list), and makes the consumer's deploy-time resources depend on them: CloudFormation then
+   * creates them after the endpoints and deletes them before, so a custom resource never runs, on
+   * create, update, delete or rollback, while the path to its service is missing.
+   */
   public addSupportEndpointsFor(consumer: IVpcEndpointConsumer): void {
-    for (const endpoint of consumer.requiredEndpoints) this.addSupportEndpoint(endpoint);
+    const endpoints = consumer.requiredEndpoints.map((e) => this.addSupportEndpoint(e));
+    for (const dependent of consumer.endpointDependents ?? []) {
+      for (const endpoint of endpoints) dependent.node.addDependency(endpoint);
+    }
   }
 
   private addFeatureEndpoint(feature: BedrockFeature): ec2.IInterfaceVpcEndpoint {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { SupportEndpoint } from '../core/endpoint-needs';
@@ -128,12 +128,24 @@ export function supportEndpointStatements(scope: IConstruct, endpoint: SupportEn
   if (!prefix) throw new Error(`${endpoint} is a Bedrock feature endpoint, not a support endpoint`);
   const who = principalConditions(scope, principals);
   if (endpoint !== SupportEndpoint.S3) return [allow('ServiceActionsForAllowedPrincipals', [`${prefix}:*`], ['*'], who)];
-  const { partition, account } = Stack.of(scope);
+  const { partition, account, region } = Stack.of(scope);
   const ownBuckets = principals.organizationId ? { 'aws:ResourceOrgID': principals.organizationId } : { 'aws:ResourceAccount': who.StringEquals['aws:PrincipalAccount'] ?? account };
   return [
     allow('OwnBucketsForAllowedPrincipals', ['s3:*'], ['*'], { StringEquals: { ...who.StringEquals, ...ownBuckets } }),
     // Custom-resource handlers answer CloudFormation through a URL CloudFormation pre-signed: the
     // request is signed by CloudFormation, not by this account, so it cannot carry the conditions above.
-    allow('CloudFormationCustomResourceResponses', ['s3:PutObject'], [`arn:${partition}:s3:::cloudformation-custom-resource-response-*/*`], {}),
+    // Only this Region's response bucket, e.g. cloudformation-custom-resource-response-useast1: a
+    // wildcard would let anyone in the VPC write to a look-alike bucket in any account.
+    allow('CloudFormationCustomResourceResponses', ['s3:PutObject'], [`arn:${partition}:s3:::${customResourceResponseBucket(region)}/*`], {}),
   ];
+}
+
+/**
+ * Name of the S3 bucket that holds CloudFormation's pre-signed custom-resource responses in
+ * `region`: `cloudformation-custom-resource-response-` and the Region code without dashes
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-vpce-bucketnames.html).
+ */
+export function customResourceResponseBucket(region: string): string {
+  const compact = Token.isUnresolved(region) ? Fn.join('', Fn.split('-', region)) : region.replace(/-/g, '');
+  return `cloudformation-custom-resource-response-${compact}`;
 }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
 import { requireIntegerInRange, requireIpv4Cidr } from '../core/validate';
 import { knownAvailabilityZones, rejectWith } from './network-validation';
+import { lockedDownVpc } from './locked-down-vpc';
 import { VpcFlowLog } from './vpc-flow-log';
 
 /** Properties of a {@link PublicPath}. */
@@ -91,7 +92,7 @@ export class PublicPath extends Construct {
     const maxAzs = requireIntegerInRange(this, 'maxAzs', props.maxAzs ?? 2, 1, zones?.length ?? 6);
     const natGateways = requireIntegerInRange(this, 'natGateways', props.natGateways ?? maxAzs, 1, maxAzs);
 
-    const vpc = new ec2.Vpc(this, 'Vpc', {
+    const vpc = lockedDownVpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
       maxAzs,
       natGateways,
@@ -100,8 +101,6 @@ export class PublicPath extends Construct {
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
         { name: 'Application', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       ],
-      // Explicit rather than left to the feature flag: strips every rule from the default group.
-      restrictDefaultSecurityGroup: true,
     });
     for (const subnet of vpc.publicSubnets) {
       for (const pack of NIST_PACKS) {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { requirePattern } from '../core/validate';
 
@@ -45,6 +45,8 @@ export function accountResourcesArn(scope: IConstruct, resourceType: string): st
 
 /** Throws unless every entry of `values` matches `pattern`; names each bad entry `prop[i]`. */
 export function requireEach(scope: IConstruct, prop: string, values: readonly string[] | undefined, pattern: RegExp, description: string): readonly string[] {
+  // A list token (e.g. Lazy.list) stands for values known only at synth or deploy time: skip it.
+  if (values !== undefined && Token.isUnresolved(values)) return values;
   (values ?? []).forEach((v, i) => requirePattern(scope, `${prop}[${i}]`, v, pattern, description));
   return values ?? [];
 }

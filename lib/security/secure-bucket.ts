@@ -71,6 +71,16 @@ function acknowledgeNoReplication(bucket: s3.Bucket): void {
 }
 
 /**
+ * Sends the bucket's object events (created, deleted, restored, ...) to the account's default
+ * EventBridge bus, where rules can react to them (AWS Control Tower control CT.S3.PR.4). Set on the
+ * CloudFormation resource itself: CDK's `eventBridgeEnabled` would add a custom-resource Lambda.
+ * EventBridge charges nothing for events no rule matches.
+ */
+function sendEventsToEventBridge(bucket: s3.Bucket): void {
+  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+}
+
+/**
  * The target of S3 server access logs. S3 log delivery cannot write to a bucket whose default
  * encryption is SSE-KMS, so this bucket alone uses SSE-S3; it is otherwise as locked down as a
  * {@link SecureBucket}, and accepts writes only from the S3 logging service of this account.
@@ -92,10 +102,26 @@ export class AccessLogsBucket extends Construct {
       ],
     });
     acknowledgeNoReplication(this.bucket);
+    sendEventsToEventBridge(this.bucket);
+    // What S3 server access logging cannot do with its target bucket, per
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
     const sse = 'S3 server access log delivery does not support SSE-KMS default encryption on the target bucket, so it uses SSE-S3 (AES-256).';
-    for (const id of ['NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security::HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321::PCI.DSS.321-S3DefaultEncryptionKMS']) {
+    for (const id of [
+      'NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS',
+      'HIPAA.Security::HIPAA.Security-S3DefaultEncryptionKMS',
+      'PCI.DSS.321::PCI.DSS.321-S3DefaultEncryptionKMS',
+      'ControlTower::s3_bucket_default_encryption_kms_check',
+    ]) {
       Validations.of(this.bucket).acknowledge({ id, reason: sse });
     }
+    Validations.of(this.bucket).acknowledge({
+      id: 'ControlTower::s3_bucket_logging_enabled_check',
+      reason: 'This bucket is the terminal target of server access logs; logging its own access would log the log deliveries, in a loop that only grows.',
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'ControlTower::s3_bucket_object_lock_enabled_check',
+      reason: 'S3 server access logging does not deliver to a target bucket with an Object Lock default retention period; versioning and RETAIN protect the logs instead.',
+    });
   }
 }
 
@@ -126,6 +152,7 @@ export class SecureBucket extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     acknowledgeNoReplication(this.bucket);
+    sendEventsToEventBridge(this.bucket);
   }
 
   /** Lets `grantee` read objects, and decrypt them with the key. */

@@ -82,7 +82,9 @@ describe('reference app', () => {
         { principal: 'arn:aws:iam::123456789012:role/PlatformInvoker', action: 'bedrock:InvokeModel', resource: `arn:aws:bedrock:us-east-1::foundation-model/${model}`, context: { 'aws:RequestedRegion': 'us-east-1', ...context } },
         policies(),
       );
-    const guardrail = { 'bedrock:GuardrailIdentifier': 'arn:aws:bedrock:us-east-1:123456789012:guardrail/platformguard1:1' };
+    // The guardrail is created in the stack: take the identifier the enforcement requires, as resolved.
+    const required = (managed('PlatformEnforcement').Statement as any[]).find((st) => st.Sid === 'DenyInvokeWithoutPlatformGuardrail').Condition.StringNotEquals['bedrock:GuardrailIdentifier'];
+    const guardrail = { 'bedrock:GuardrailIdentifier': required as string };
     const viaEndpoint = { 'aws:SourceVpce': 'vpce-0runtime' };
 
     test('an allowed model, with the guardrail, through the endpoint: allowed', async () => {
@@ -97,6 +99,43 @@ describe('reference app', () => {
     test('an image model: denied', async () => {
       expect(await invoke('amazon.nova-canvas-v1:0', { ...guardrail, ...viaEndpoint })).not.toBe('Allowed');
     });
+  });
+
+  test('the platform guardrail is created in the stack, encrypted with the platform key, and enforced at its published version', () => {
+    t.hasResourceProperties('AWS::Bedrock::Guardrail', { KmsKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlatformKey'), 'Arn'] } });
+    const [[versionId]] = ofType('AWS::Bedrock::GuardrailVersion');
+    const [[enforcementId, enforcement]] = ofType('AWS::IAM::ManagedPolicy').filter(([id]) => id.startsWith('PlatformEnforcement'));
+    const deny = (enforcement.Properties.PolicyDocument.Statement as any[]).find((st) => st.Sid === 'DenyInvokeWithoutPlatformGuardrail');
+    expect(JSON.stringify(deny.Condition)).toContain(`"Fn::GetAtt":["${versionId}","Version"]`);
+    expect(enforcementId).toBeDefined();
+  });
+
+  test('the private-path enforcement requires every Bedrock endpoint the platform creates, and only those', () => {
+    const bedrockEndpoints = ofType('AWS::EC2::VPCEndpoint')
+      .filter(([, r]) => JSON.stringify(r.Properties.ServiceName).includes('.bedrock'))
+      .map(([id]) => id)
+      .sort();
+    expect(bedrockEndpoints).toHaveLength(4); // runtime, agents runtime, agents build, and the control plane added for the logging handler
+    const [[, enforcement]] = ofType('AWS::IAM::ManagedPolicy').filter(([id]) => id.startsWith('PlatformEnforcement'));
+    for (const sid of ['DenyBedrockOutsidePrivateEndpoints', 'DenyOtherRegionsUnlessRoutedFromPrivateEndpoints']) {
+      const st = (enforcement.Properties.PolicyDocument.Statement as any[]).find((x) => x.Sid === sid);
+      const ids = (st.Condition.StringNotEqualsIfExists['aws:SourceVpce'] as Array<{ Ref: string }>).map((r) => r.Ref).sort();
+      expect([sid, ids]).toEqual([sid, bedrockEndpoints]);
+    }
+  });
+
+  test('every persona the platform builds is enforced, the auditor too', () => {
+    const [[enforcementId]] = ofType('AWS::IAM::ManagedPolicy').filter(([id]) => id.startsWith('PlatformEnforcement'));
+    for (const persona of ['Invoker', 'Builder', 'Operator', 'Auditor']) {
+      const [[, role]] = ofType('AWS::IAM::Role').filter(([id]) => id.startsWith(`Platform${persona}Role`));
+      expect([persona, role.Properties.ManagedPolicyArns]).toEqual([persona, expect.arrayContaining([{ Ref: enforcementId }])]);
+    }
+  });
+
+  test('nothing has to exist before the first deploy: without samlProviderArn the human personas trust this account with MFA', () => {
+    expect(JSON.stringify(synth.json.BedrockPlatform)).not.toContain('saml-provider');
+    const [[, builder]] = ofType('AWS::IAM::Role').filter(([id]) => id.startsWith('PlatformBuilderRole'));
+    expect(builder.Properties.AssumeRolePolicyDocument.Statement[0].Condition).toEqual({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
   });
 
   test('template snapshot', () => {

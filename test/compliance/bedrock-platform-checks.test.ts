@@ -21,7 +21,7 @@ const synth = synthesize((app) => {
   );
   key('UnscopedServiceKey', new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('sns.amazonaws.com')], actions: ['kms:Decrypt'], resources: ['*'] }));
   const acked = key('AcknowledgedKey', new iam.PolicyStatement({ principals: [new iam.ServicePrincipal('events.amazonaws.com')], actions: ['kms:Decrypt'], resources: ['*'] }));
-  Validations.of(acked).acknowledge({ id: 'BedrockPlatform::BedrockPlatform-KMS2', reason: 'Test: an acknowledged finding is reported as suppressed, not as a finding.' });
+  Validations.of(acked).acknowledge({ id: 'BedrockPlatform::BedrockPlatform-KMS2[Service::events.amazonaws.com]', reason: 'Test: an acknowledged finding is reported as suppressed, not as a finding.' });
 
   const role = (id: string, actions: string[]) => {
     const r = new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -32,7 +32,7 @@ const synth = synthesize((app) => {
 });
 
 const flagged = (rule: string) =>
-  synth.compliance.findings.filter((f) => f.rule === `BedrockPlatform-${rule}`).map((f) => f.path.split('/')[1]);
+  synth.compliance.findings.filter((f) => f.rule.replace(/\[.*\]$/, '') === `BedrockPlatform-${rule}`).map((f) => f.path.split('/')[1]);
 
 describe('BedrockPlatformChecks', () => {
   test('KMS1 flags a bare wildcard principal, not one pinned to the organization', () => {
@@ -41,6 +41,7 @@ describe('BedrockPlatformChecks', () => {
 
   test('KMS2 flags a service principal without a confused-deputy condition', () => {
     expect(flagged('KMS2')).toEqual(['UnscopedServiceKey']);
+    expect(synth.compliance.findings.filter((f) => f.rule.startsWith('BedrockPlatform-KMS2')).map((f) => f.rule)).toEqual(['BedrockPlatform-KMS2[Service::sns.amazonaws.com]']);
   });
 
   test('IAM1 flags bedrock:* in an identity policy', () => {

@@ -43,6 +43,7 @@ describe('PlatformKey', () => {
     const principals = (keyPolicy('Full').Statement as any[]).map((s) => s.Principal);
     expect(principals).toEqual([
       { AWS: 'arn:aws:iam::123456789012:root' },
+      { AWS: '*' }, // the Deny on grants for non-AWS resources (CT.KMS.PR.3)
       { Service: 'logs.us-east-1.amazonaws.com' },
       { Service: 'cloudtrail.amazonaws.com' },
       { Service: 'cloudtrail.amazonaws.com' },
@@ -60,17 +61,33 @@ describe('PlatformKey', () => {
     });
     expect(bySid.AllowCloudTrailToEncryptThisAccountsTrails.ArnLike).toEqual({ 'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:123456789012:trail/*' });
     expect(bySid.AllowBedrockLogDeliveryForThisAccount.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
-    for (const sid of ['AllowCloudWatchAlarmsToPublishToEncryptedTopics', 'AllowEventBridgeRulesToPublishToEncryptedTopics', 'AllowBudgetsToPublishToEncryptedTopics']) {
-      expect(bySid[sid].StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
-      expect(bySid[sid].ArnLike['aws:SourceArn']).toMatch(/^arn:aws:[a-z]+:(us-east-1)?:123456789012:/);
-    }
+    expect(bySid.AllowBudgetsToPublishToEncryptedTopics.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
+    expect(bySid.AllowBudgetsToPublishToEncryptedTopics.ArnLike['aws:SourceArn']).toBe('arn:aws:budgets::123456789012:*');
+    // The documented form for SNS/SQS publishers has no source condition (see the evaluated cases below).
+    expect(bySid.AllowCloudWatchAlarmsToPublishToEncryptedTopics).toBeUndefined();
+    expect(bySid.AllowEventBridgeToDeliverToEncryptedTopicsAndQueues).toBeUndefined();
+    expect(Object.keys(bySid)).toEqual(expect.arrayContaining(['AllowCloudWatchAlarmsToPublishToEncryptedTopics', 'AllowEventBridgeToDeliverToEncryptedTopicsAndQueues']));
+  });
+
+  test('grants only for AWS resources or AWS services (CT.KMS.PR.3)', () => {
+    const deny = (keyPolicy('Minimal').Statement as any[]).find((s) => s.Sid === 'DenyGrantsExceptForAwsResources');
+    expect(deny).toEqual({
+      Sid: 'DenyGrantsExceptForAwsResources',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    });
   });
 
   test('consumers trims the policy to the services asked for', () => {
     const t = synth.template('Minimal');
     t.hasResourceProperties('AWS::KMS::Key', {
       RotationPeriodInDays: 90,
-      KeyPolicy: { Statement: [Match.objectLike({ Action: 'kms:*' }), Match.objectLike({ Sid: 'AllowCloudWatchLogsForThisAccountsLogGroups' })] },
+      KeyPolicy: {
+        Statement: [Match.objectLike({ Action: 'kms:*' }), Match.objectLike({ Sid: 'DenyGrantsExceptForAwsResources' }), Match.objectLike({ Sid: 'AllowCloudWatchLogsForThisAccountsLogGroups' })],
+      },
     });
     t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/team/bedrock' });
   });
@@ -79,10 +96,13 @@ describe('PlatformKey', () => {
     synth.template('Imported').hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: KEY_ARN });
   });
 
-  test('passes every compliance pack with nothing acknowledged', () => {
+  test('passes every compliance pack; only the two documented unconditioned publishers are acknowledged', () => {
     expectNoFindings(synth);
     expectAcknowledgementsJustified(synth);
-    expect(synth.compliance.acknowledgements).toEqual([]);
+    expect(synth.compliance.acknowledgements.map((a) => a.id).sort()).toEqual([
+      'BedrockPlatform::BedrockPlatform-KMS2[Service::cloudwatch.amazonaws.com]',
+      'BedrockPlatform::BedrockPlatform-KMS2[Service::events.amazonaws.com]',
+    ]);
   });
 
   test('template snapshot', () => {
@@ -102,6 +122,10 @@ describe('PlatformKey policy, evaluated', () => {
     ['Bedrock on behalf of another account', { principal: 'bedrock.amazonaws.com', action: 'kms:GenerateDataKey', resource: key, context: { 'aws:SourceAccount': OTHER, 'aws:SourceArn': `arn:aws:bedrock:us-east-1:${OTHER}:*` } }, 'ImplicitlyDenied'],
     ['Bedrock cannot schedule the key for deletion', { principal: 'bedrock.amazonaws.com', action: 'kms:ScheduleKeyDeletion', resource: key, context: { 'aws:SourceAccount': '123456789012' } }, 'ImplicitlyDenied'],
     ['EventBridge rule of this account publishing to an encrypted topic', { principal: 'events.amazonaws.com', action: 'kms:GenerateDataKey', resource: key, context: { 'aws:SourceAccount': '123456789012', 'aws:SourceArn': 'arn:aws:events:us-east-1:123456789012:rule/alerts' } }, 'Allowed'],
+    // SNS asks KMS on the publisher's behalf; AWS documents no aws:SourceArn / aws:SourceAccount on that call.
+    ['EventBridge publishing to an encrypted topic, as SNS asks KMS (no source keys)', { principal: 'events.amazonaws.com', action: 'kms:GenerateDataKey', resource: key }, 'Allowed'],
+    ['CloudWatch alarm publishing to an encrypted topic, as SNS asks KMS (no source keys)', { principal: 'cloudwatch.amazonaws.com', action: 'kms:GenerateDataKey', resource: key }, 'Allowed'],
+    ['EventBridge cannot manage the key', { principal: 'events.amazonaws.com', action: 'kms:PutKeyPolicy', resource: key }, 'ImplicitlyDenied'],
     ['a role of another account', { principal: `arn:aws:iam::${OTHER}:role/attacker`, action: 'kms:Decrypt', resource: key }, 'ImplicitlyDenied'],
   ];
   test.each(cases)('%s', async (_name, request, expected) => {
@@ -110,9 +134,18 @@ describe('PlatformKey policy, evaluated', () => {
 
   test('another account cannot use the key even when its own IAM allows everything', async () => {
     const adminElsewhere = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
-    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant']) {
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
       expect(await decide({ principal: `arn:aws:iam::${OTHER}:role/admin`, action, resource: key }, { ...policy(), identity: [adminElsewhere] })).toBe('ImplicitlyDenied');
     }
+    // A grant is refused outright: the key policy's explicit Deny applies to every principal.
+    expect(await decide({ principal: `arn:aws:iam::${OTHER}:role/admin`, action: 'kms:CreateGrant', resource: key }, { ...policy(), identity: [adminElsewhere] })).toBe('ExplicitlyDenied');
+  });
+
+  test('an administrator of this account cannot create a grant for a non-AWS resource', async () => {
+    const admin = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
+    const principal = 'arn:aws:iam::123456789012:role/admin';
+    expect(await decide({ principal, action: 'kms:CreateGrant', resource: key }, { ...policy(), identity: [admin] })).toBe('ExplicitlyDenied');
+    expect(await decide({ principal, action: 'kms:CreateGrant', resource: key, context: { 'kms:GrantIsForAWSResource': 'true' } }, { ...policy(), identity: [admin] })).toBe('Allowed');
   });
 
   test('a role of this account needs an identity policy (the root statement delegates to IAM)', async () => {

@@ -1,12 +1,16 @@
 import { COMPLIANCE_PACK_NAMES } from '../../lib/compliance/packs';
 import { Synthesized } from './synth';
 
-/** Asserts that every compliance pack ran and none reported an unacknowledged finding. */
+/**
+ * Asserts that every compliance pack (cdk-nag and Control Tower) ran and none reported an
+ * unacknowledged finding, and that the pre-deploy checks found nothing.
+ */
 export function expectNoFindings(synth: Synthesized): void {
   expect([...synth.registeredPacks].sort()).toEqual([...COMPLIANCE_PACK_NAMES].sort());
   // Render findings as lines so a failure reads like the synth output.
   const lines = synth.compliance.findings.map((f) => `${f.rule} at ${f.path}: ${f.description.slice(0, 120)}`);
   expect(lines).toEqual([]);
+  expect(synth.deployProblems.map((p) => `${p.check} at ${p.resource}: ${p.message}`)).toEqual([]);
 }
 
 /**

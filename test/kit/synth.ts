@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { DeployProblem, deployProblems } from '../../lib/compliance/deploy-checks';
 import { addCompliancePacks } from '../../lib/compliance/packs';
 import { ComplianceSummary, readComplianceSummary } from '../../lib/compliance/report';
 
@@ -22,6 +23,8 @@ export interface Synthesized {
   /** Raw template JSON of each stack, for snapshots and policy evaluation. */
   readonly json: Record<string, any>;
   readonly compliance: ComplianceSummary;
+  /** What the pre-deploy checks found, over every stack (the resource is `<stack>/<logical id>`). */
+  readonly deployProblems: DeployProblem[];
   /** Names of the compliance packs registered for this synthesis (the report lists only packs with something to say). */
   readonly registeredPacks: string[];
   /** The template of the only stack, or of `stackName`. */
@@ -62,11 +65,13 @@ export function synthesize(build: (app: App) => void, options: SynthesizeOptions
     templates[name] = Template.fromJSON(json[name]);
   }
   const compliance = readComplianceSummary(assemblyDir) ?? { packs: [], findings: [], acknowledgements: [] };
+  const problems = Object.entries(json).flatMap(([stack, template]) => deployProblems(template).map((p) => ({ ...p, resource: `${stack}/${p.resource}` })));
   return {
     assemblyDir,
     templates,
     json,
     compliance,
+    deployProblems: problems,
     registeredPacks,
     template(stackName?: string) {
       const names = Object.keys(templates);
