@@ -24,7 +24,7 @@ export interface SecureBucketProps {
 
   /**
    * Lifecycle rules, e.g. a move to colder storage.
-   * @default none
+   * @default abort unfinished multipart uploads after 7 days; noncurrent versions to Glacier after 90 days
    */
   readonly lifecycleRules?: s3.LifecycleRule[];
 
@@ -146,13 +146,29 @@ export class SecureBucket extends Construct {
       bucketKeyEnabled: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: props.accessLogsPrefix ?? `${id}/`,
-      lifecycleRules: props.lifecycleRules,
+      // Without rules of the caller's, housekeeping that deletes no data: unfinished uploads are
+      // aborted and old versions move to cold storage (CT.S3.PR.3, CT.S3.PR.6).
+      lifecycleRules: props.lifecycleRules ?? [
+        {
+          id: 'Housekeeping',
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+          noncurrentVersionTransitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }],
+        },
+      ],
       objectLockEnabled: props.objectLockRetention ? true : undefined,
       objectLockDefaultRetention: props.objectLockRetention,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     acknowledgeNoReplication(this.bucket);
     sendEventsToEventBridge(this.bucket);
+    if (!props.objectLockRetention) {
+      Validations.of(this.bucket).acknowledge({
+        id: 'ControlTower::s3_bucket_object_lock_enabled_check',
+        reason:
+          'Object Lock is write-once storage for records, and cannot be turned off once on; this bucket holds data that must stay deletable (documents, prompts that may carry personal data). ' +
+          'Versioning and RETAIN protect it; pass objectLockRetention where records must be WORM, as the audit trail does.',
+      });
+    }
   }
 
   /** Lets `grantee` read objects, and decrypt them with the key. */

@@ -161,10 +161,12 @@ const cases: Case[] = [
   // Operator.
   ['operator', 'buys provisioned throughput for an allowed model', { action: 'bedrock:CreateProvisionedModelThroughput', resource: fm('us-east-1', 'anthropic.claude-3-haiku-20240307-v1:0') }, 'Allowed'],
   ['operator', 'cannot buy provisioned throughput for another model', { action: 'bedrock:CreateProvisionedModelThroughput', resource: fm('us-east-1', CLAUDE) }, 'ImplicitlyDenied'],
-  ['operator', 'writes the invocation-logging configuration', { action: 'bedrock:PutModelInvocationLoggingConfiguration', resource: '*' }, 'Allowed'],
-  ['operator', 'passes the logging role to Bedrock', { action: 'iam:PassRole', resource: 'arn:aws:iam::123456789012:role/invocation-logging', context: { 'iam:PassedToService': 'bedrock.amazonaws.com' } }, 'Allowed'],
+  ['operator', 'reads the invocation-logging configuration', { action: 'bedrock:GetModelInvocationLoggingConfiguration', resource: '*' }, 'Allowed'],
+  ['operator', 'cannot write the invocation-logging configuration (the deployment owns it without the opt-in)', { action: 'bedrock:PutModelInvocationLoggingConfiguration', resource: '*' }, 'ExplicitlyDenied'],
+  ['operator', 'cannot pass the logging role without the opt-in', { action: 'iam:PassRole', resource: 'arn:aws:iam::123456789012:role/invocation-logging', context: { 'iam:PassedToService': 'bedrock.amazonaws.com' } }, 'ImplicitlyDenied'],
   ['operator', 'manages platform alarms', { action: 'cloudwatch:PutMetricAlarm', resource: arn('cloudwatch', 'us-east-1', 'alarm:bedrock-throttles') }, 'Allowed'],
   ['operator', 'cannot change other alarms', { action: 'cloudwatch:DeleteAlarms', resource: arn('cloudwatch', 'us-east-1', 'alarm:billing') }, 'ImplicitlyDenied'],
+  ['operator', 'cannot silence an audit alarm, even under its own prefix', { action: 'cloudwatch:DisableAlarmActions', resource: arn('cloudwatch', 'us-east-1', 'alarm:bedrock-audit-invocation-logs') }, 'ExplicitlyDenied'],
   ['operator', 'cannot invoke models', { action: 'bedrock:InvokeModel', resource: fm('us-east-1', EMBED) }, 'ExplicitlyDenied'],
 
   // Auditor.

@@ -76,7 +76,7 @@ describe('persona role and trust validation', () => {
 describe('operator policy validation', () => {
   test.each<[string, (s: Stack) => unknown, RegExp]>([
     ['a malformed model ID', (s) => new BedrockOperatorPolicy(s, 'P', { provisionableModelIds: ['haiku'] }), /invalid provisionableModelIds\[0\] "haiku"/],
-    ['an alarm prefix with a wildcard', (s) => new BedrockOperatorPolicy(s, 'P', { alarmNamePrefix: 'bedrock-*' }), /invalid alarmNamePrefix "bedrock-\*"\. Must be an alarm-name prefix without \*, \? or :/],
+    ['an alarm prefix with a wildcard', (s) => new BedrockOperatorPolicy(s, 'P', { alarmNamePrefix: 'bedrock-*' }), /invalid alarmNamePrefix "bedrock-\*"\. Must be an alarm-name prefix of 1 to 255 characters .*without the IAM wildcards \* and \?/],
   ])('rejects %s', (_name, build, message) => expectInvalid(build, message));
 });
 
