@@ -33,7 +33,8 @@ try {
   sh('mkdir', ['-p', app], work);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball,
-    `aws-cdk-lib@${dev['aws-cdk-lib']}`, `constructs@${dev.constructs}`, `cdk-nag@${dev['cdk-nag']}`], app);
+    `aws-cdk-lib@${dev['aws-cdk-lib']}`, `constructs@${dev.constructs}`, `cdk-nag@${dev['cdk-nag']}`,
+    `@cdklabs/cdk-validator-cfnguard@${dev['@cdklabs/cdk-validator-cfnguard']}`], app);
   writeFileSync(join(app, 'app.js'), `
 const { App, Stack } = require('aws-cdk-lib');
 const { PlatformKey, SecureBucket } = require('${pkg.name}');
@@ -42,8 +43,10 @@ const app = new App({ outdir: 'cdk.out' });
 const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });
 const key = new PlatformKey(stack, 'Key');
 new SecureBucket(stack, 'Data', { encryptionKey: key.key });
-addCompliancePacks(app);
+addCompliancePacks(app); // cdk-nag packs and the Control Tower rules
 const assembly = app.synth();
+const report = require('fs').readFileSync('cdk.out/validation-report.json', 'utf8');
+if (!report.includes('ControlTower')) throw new Error('the Control Tower rules did not run in the consumer app');
 const template = assembly.getStackByName('Consumer').template;
 const types = Object.values(template.Resources).map((r) => r.Type);
 if (!types.includes('AWS::KMS::Key') || !types.includes('AWS::S3::Bucket')) throw new Error('constructs missing from template: ' + types.join(', '));

@@ -20,17 +20,22 @@ export interface CfnResponse {
   readonly Data?: Record<string, string>;
 }
 
+/** The fields of an event that its response echoes; unknown, as a malformed event is answered too. */
+export type ResponseTarget = Partial<Record<'StackId' | 'RequestId' | 'LogicalResourceId', unknown>>;
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
 /** The response document for `event`, with the reason shortened so the body stays under CloudFormation's limit. */
 export function responseBody(
-  event: CloudFormationCustomResourceEvent,
+  event: ResponseTarget | CloudFormationCustomResourceEvent,
   outcome: { status: 'SUCCESS' | 'FAILED'; physicalId: string; reason?: string; data?: Record<string, string> },
 ): string {
   const base: CfnResponse = {
     Status: outcome.status,
     PhysicalResourceId: outcome.physicalId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
+    StackId: text(event.StackId),
+    RequestId: text(event.RequestId),
+    LogicalResourceId: text(event.LogicalResourceId),
     NoEcho: false,
     Data: outcome.data,
   };
@@ -53,26 +58,33 @@ function transportFor(url: URL): typeof https | typeof http {
   throw new Error(`refusing to send the CloudFormation response over ${url.protocol} to ${url.hostname}`);
 }
 
-/** PUTs `body` to `responseUrl` once; resolves on 2xx, rejects otherwise. */
+/** PUTs `body` to `responseUrl` once; resolves on 2xx, rejects otherwise, and after `timeoutMs` in all (connect to last byte). */
 export function putResponse(responseUrl: string, body: string, timeoutMs = 10000): Promise<void> {
-  return new Promise((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     const url = new URL(responseUrl);
     const transport = transportFor(url); // throws inside the executor: a rejection, like every other failure
+    const settle = (error?: Error) => {
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve();
+    };
     const request = transport.request(
       url,
       // An empty content type: the URL is pre-signed for exactly that.
-      { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs },
+      { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } },
       (response) => {
         response.resume();
         response.on('end', () => {
           const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve();
-          else reject(Object.assign(new Error(`CloudFormation response PUT answered HTTP ${status}`), { $metadata: { httpStatusCode: status } }));
+          if (status >= 200 && status < 300) settle();
+          else settle(Object.assign(new Error(`CloudFormation response PUT answered HTTP ${status}`), { $metadata: { httpStatusCode: status } }));
         });
+        response.on('error', settle);
       },
     );
-    request.on('timeout', () => request.destroy(Object.assign(new Error('CloudFormation response PUT timed out'), { name: 'TimeoutError' })));
-    request.on('error', reject);
+    // A total bound, not an idle one: a peer that trickles bytes must not outlast the deadline either.
+    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`CloudFormation response PUT timed out after ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+    request.on('error', settle);
     request.end(body);
   });
 }

@@ -1,99 +1,158 @@
 /*
  * Custom resource handler: sets Amazon Bedrock model invocation logging (an account- and
  * Region-wide setting CloudFormation has no resource for) and hands it back on Delete.
- * The decisions live in logic.ts; this file only talks to Bedrock and to CloudFormation.
+ * The decisions live in logic.ts; this file only talks to Bedrock and to CloudFormation, and
+ * makes sure CloudFormation always gets exactly one answer, in time.
  */
 import {
   BedrockClient,
+  BedrockClientConfig,
   DeleteModelInvocationLoggingConfigurationCommand,
   GetModelInvocationLoggingConfigurationCommand,
   PutModelInvocationLoggingConfigurationCommand,
 } from '@aws-sdk/client-bedrock';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { putResponse, responseBody } from './cfn-response';
 import {
+  BEDROCK_TIMEOUTS,
+  configurationOrUndefined,
   DEFAULT_RETRY_POLICY,
+  DEFAULT_TIME_BUDGET,
+  Deadlines,
+  deadlines,
   desiredConfiguration,
+  explainFailure,
   failureReason,
+  inspectEvent,
   LoggingConfig,
   normalize,
   NOT_APPLIED_ID,
   planCreate,
   planDelete,
+  planUpdate,
+  RESPONSE_RETRY_POLICY,
   RetryPolicy,
+  takeOverAllowed,
+  TimeBudget,
+  watchdogReason,
 } from './logic';
-import { REAL_CLOCK, RetryClock, withRetries } from './retry';
+import { Attempt, REAL_CLOCK, RetryClock, withRetries } from './retry';
 
 /** What the handler needs from the outside world; tests pass their own. */
 export interface HandlerDependencies {
   readonly bedrock: BedrockClient;
   readonly clock?: RetryClock;
   readonly retryPolicy?: RetryPolicy;
+  readonly responsePolicy?: RetryPolicy;
+  readonly timeBudget?: Partial<TimeBudget>;
   readonly log?: (entry: Record<string, unknown>) => void;
 }
 
-interface Outcome {
+/** The part of the Lambda context the handler reads. */
+export type HandlerContext = Pick<Context, 'getRemainingTimeInMillis'>;
+
+export interface Outcome {
   readonly status: 'SUCCESS' | 'FAILED';
   readonly physicalId: string;
   readonly reason?: string;
   readonly data?: Record<string, string>;
 }
 
+/** What a failure reports, kept current while a request runs: the watchdog may answer at any point. */
+interface Progress {
+  /** On Create, the id that records the previous configuration as soon as a Put may have happened. */
+  physicalId: string;
+  /** The Bedrock call in flight, for the watchdog's reason. */
+  step?: string;
+}
+
 const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
+
+/**
+ * The Bedrock client of the function: SDK timeouts so no call can hang (the request timeout also
+ * throws, which the SDK only does when asked), and no SDK retries: withRetries retries, within the
+ * deadline, and the two would multiply.
+ */
+export function createBedrockClient(timeouts: { connectionTimeoutMs: number; requestTimeoutMs: number } = BEDROCK_TIMEOUTS, config: BedrockClientConfig = {}): BedrockClient {
+  return new BedrockClient({
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: timeouts.connectionTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: timeouts.requestTimeoutMs,
+    },
+    ...config,
+  });
+}
 
 /** Builds the handler around its dependencies. */
 export function createHandler(deps: HandlerDependencies) {
   const clock = deps.clock ?? REAL_CLOCK;
   const policy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  const responsePolicy = deps.responsePolicy ?? RESPONSE_RETRY_POLICY;
+  const budget: TimeBudget = { ...DEFAULT_TIME_BUDGET, ...deps.timeBudget };
   const log = deps.log ?? jsonLog;
-  const call = <T>(what: string, fn: () => Promise<T>) => withRetries(what, fn, policy, clock, log);
 
-  const getCurrent = async (): Promise<LoggingConfig | undefined> =>
-    normalize((await call('GetModelInvocationLoggingConfiguration', () => deps.bedrock.send(new GetModelInvocationLoggingConfigurationCommand({})))).loggingConfig);
-  const put = (loggingConfig: LoggingConfig) =>
-    call('PutModelInvocationLoggingConfiguration', () => deps.bedrock.send(new PutModelInvocationLoggingConfigurationCommand({ loggingConfig })));
-  const remove = () => call('DeleteModelInvocationLoggingConfiguration', () => deps.bedrock.send(new DeleteModelInvocationLoggingConfigurationCommand({})));
+  /** The Bedrock operations of one request, bounded by its work deadline and abandoned when `signal` aborts. */
+  function bedrockCalls(deadline: number, signal: AbortSignal, progress: Progress) {
+    const call = <T>(what: string, send: (options: { abortSignal: AbortSignal; requestTimeout: number }) => Promise<T>) => {
+      progress.step = what;
+      // The per-call request timeout is the attempt's: never past the deadline.
+      return withRetries(what, (attempt: Attempt) => send({ abortSignal: signal, requestTimeout: attempt.timeoutMs }), { policy, deadline, clock, log, signal });
+    };
+    return {
+      getCurrent: async (): Promise<LoggingConfig | undefined> =>
+        normalize(
+          (await call('GetModelInvocationLoggingConfiguration', (options) => deps.bedrock.send(new GetModelInvocationLoggingConfigurationCommand({}), options)))
+            .loggingConfig,
+        ),
+      put: (loggingConfig: LoggingConfig) =>
+        call('PutModelInvocationLoggingConfiguration', (options) => deps.bedrock.send(new PutModelInvocationLoggingConfigurationCommand({ loggingConfig }), options)),
+      remove: () => call('DeleteModelInvocationLoggingConfiguration', (options) => deps.bedrock.send(new DeleteModelInvocationLoggingConfigurationCommand({}), options)),
+    };
+  }
 
-  /** `progress.physicalId` is what a failure reports: on Create, it records the previous configuration as soon as a Put may have happened. */
-  async function apply(event: CloudFormationCustomResourceEvent, progress: { physicalId: string }): Promise<Outcome> {
+  async function apply(event: CloudFormationCustomResourceEvent, bedrock: ReturnType<typeof bedrockCalls>, progress: Progress): Promise<Outcome> {
     switch (event.RequestType) {
       case 'Create': {
         const desired = desiredConfiguration(event.ResourceProperties);
-        const plan = planCreate(await getCurrent(), desired);
+        const takeOver = takeOverAllowed(event.ResourceProperties);
+        const plan = planCreate(await bedrock.getCurrent(), desired, takeOver);
+        if (plan.action === 'refuse') return { status: 'FAILED', physicalId: NOT_APPLIED_ID, reason: plan.reason };
         // From here a failed Put may still have taken effect (a lost reply): the Delete that follows
         // a failed Create must then be able to restore, so the failure reports the recorded id.
         progress.physicalId = plan.physicalId;
-        await put(desired);
+        await bedrock.put(desired);
         log({ level: 'INFO', message: 'applied the invocation logging configuration', requestType: 'Create', note: plan.note });
         return { status: 'SUCCESS', physicalId: plan.physicalId, data: { PreviousConfiguration: plan.previous ? 'recorded' : 'none' } };
       }
       case 'Update': {
+        const desired = desiredConfiguration(event.ResourceProperties);
+        const takeOver = takeOverAllowed(event.ResourceProperties);
+        const plan = planUpdate(await bedrock.getCurrent(), desired, configurationOrUndefined(event.OldResourceProperties), takeOver);
         // The physical id never changes: it carries the configuration to restore on Delete, and a
         // new id would make CloudFormation delete (restore) right after the update.
-        await put(desiredConfiguration(event.ResourceProperties));
-        log({ level: 'INFO', message: 'applied the invocation logging configuration', requestType: 'Update' });
+        if (plan.action === 'refuse') return { status: 'FAILED', physicalId: event.PhysicalResourceId, reason: plan.reason };
+        await bedrock.put(desired);
+        log({ level: 'INFO', message: 'applied the invocation logging configuration', requestType: 'Update', note: plan.note });
         return { status: 'SUCCESS', physicalId: event.PhysicalResourceId };
       }
       case 'Delete': {
-        let ours: LoggingConfig | undefined;
-        try {
-          ours = desiredConfiguration(event.ResourceProperties);
-        } catch {
-          ours = undefined; // properties a failed Create rejected: nothing of ours can be in place
-        }
-        const plan = planDelete(event.PhysicalResourceId, await getCurrent(), ours);
+        // Properties a failed Create rejected parse to nothing: nothing of ours can be in place.
+        const plan = planDelete(event.PhysicalResourceId, await bedrock.getCurrent(), configurationOrUndefined(event.ResourceProperties));
         if (plan.action === 'restore') {
           try {
-            await put(plan.previous);
+            await bedrock.put(plan.previous);
           } catch (error) {
             throw new Error(
-              `could not restore the invocation logging configuration that was in place before this stack (${failureReason(error, 600)}). ` +
+              `could not restore the invocation logging configuration that was in place before this stack (${explainFailure(error)}). ` +
                 'Fix or remove its destinations and retry the delete, or retain this resource.',
               { cause: error },
             );
           }
         } else if (plan.action === 'delete') {
-          await remove();
+          await bedrock.remove();
         }
         log({ level: 'INFO', message: 'deleted the invocation logging resource', action: plan.action, note: plan.note });
         return { status: 'SUCCESS', physicalId: event.PhysicalResourceId };
@@ -101,23 +160,83 @@ export function createHandler(deps: HandlerDependencies) {
     }
   }
 
-  return async function handler(event: CloudFormationCustomResourceEvent): Promise<Outcome> {
+  /**
+   * Runs the request against a watchdog: should any call hang past its own timeouts, the
+   * watchdog answers FAILED at its deadline, leaving the reserve for the reply.
+   */
+  async function applyWithinDeadline(event: CloudFormationCustomResourceEvent, limits: Deadlines, startedAt: number): Promise<Outcome> {
+    const progress: Progress = { physicalId: event.RequestType === 'Create' ? NOT_APPLIED_ID : event.PhysicalResourceId };
+    const abandon = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const watchdog = new Promise<Outcome>((resolve) => {
+      timer = setTimeout(
+        () => {
+          abandon.abort(); // tears down the call's socket and stops the retry loop
+          const reason = watchdogReason(progress.step, clock.now() - startedAt);
+          log({ level: 'ERROR', message: 'deadline reached with a call pending; abandoned it', requestType: event.RequestType, step: progress.step });
+          resolve({ status: 'FAILED', physicalId: progress.physicalId, reason });
+        },
+        Math.max(0, limits.watchdog - clock.now()),
+      );
+    });
+    const work = apply(event, bedrockCalls(limits.calls, abandon.signal, progress), progress).catch((error: unknown): Outcome => {
+      const reason = explainFailure(error);
+      if (!abandon.signal.aborted) log({ level: 'ERROR', message: 'request failed', requestType: event.RequestType, error: reason });
+      return { status: 'FAILED', physicalId: progress.physicalId, reason };
+    });
+    try {
+      return await Promise.race([work, watchdog]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return async function handler(rawEvent: CloudFormationCustomResourceEvent | unknown, context?: HandlerContext): Promise<Outcome> {
+    const startedAt = clock.now();
+    const raw = (typeof rawEvent === 'object' && rawEvent !== null ? rawEvent : {}) as Record<string, unknown>;
+    const checked = inspectEvent(rawEvent);
     // Never log the ResponseURL: it is a pre-signed credential for this stack's response.
-    log({ level: 'INFO', message: 'event', requestType: event.RequestType, stackId: event.StackId, logicalResourceId: event.LogicalResourceId, requestId: event.RequestId });
-    const progress = { physicalId: event.RequestType === 'Create' ? NOT_APPLIED_ID : event.PhysicalResourceId };
+    log({ level: 'INFO', message: 'event', requestType: raw.RequestType, stackId: raw.StackId, logicalResourceId: raw.LogicalResourceId, requestId: raw.RequestId });
+    if (checked.kind === 'invalid' && !checked.responseUrl) {
+      // Nowhere to answer: fail the invocation, so the event lands in the dead-letter queue.
+      log({ level: 'ERROR', message: 'cannot answer this event', error: checked.reason });
+      throw new Error(`cannot answer this event: ${checked.reason}`);
+    }
+    const responseUrl = checked.kind === 'valid' ? checked.event.ResponseURL : (checked.responseUrl as string);
+    let limits: Deadlines = deadlines(startedAt, undefined, budget);
     let outcome: Outcome;
     try {
-      outcome = await apply(event, progress);
+      limits = deadlines(startedAt, typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined, budget);
+      if (checked.kind === 'invalid') {
+        log({ level: 'ERROR', message: 'malformed event', error: checked.reason });
+        outcome = { status: 'FAILED', physicalId: checked.physicalId, reason: checked.reason };
+      } else {
+        outcome = await applyWithinDeadline(checked.event, limits, startedAt);
+      }
     } catch (error) {
-      log({ level: 'ERROR', message: 'request failed', requestType: event.RequestType, error: failureReason(error) });
-      outcome = { status: 'FAILED', physicalId: progress.physicalId, reason: failureReason(error) };
+      // Only a fault of the handler itself gets here (apply's errors are outcomes): answer all the same.
+      log({ level: 'ERROR', message: 'unexpected failure', error: failureReason(error) });
+      const physicalId = checked.kind === 'invalid' ? checked.physicalId : checked.event.RequestType === 'Create' ? NOT_APPLIED_ID : checked.event.PhysicalResourceId;
+      outcome = { status: 'FAILED', physicalId, reason: `internal error of the handler: ${failureReason(error)}` };
     }
-    const body = responseBody(event, outcome);
-    await withRetries('CloudFormation response', () => putResponse(event.ResponseURL, body), { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 8000 }, clock, log);
+
+    const body = responseBody(raw, outcome);
+    try {
+      await withRetries('CloudFormation response', (attempt) => putResponse(responseUrl, body, attempt.timeoutMs), {
+        policy: responsePolicy,
+        deadline: limits.response,
+        clock,
+        log,
+        alwaysTryOnce: true,
+      });
+    } catch (error) {
+      // The invocation fails, so the event lands in the dead-letter queue; CloudFormation waits for its service timeout.
+      log({ level: 'ERROR', message: 'could not send the response to CloudFormation', error: failureReason(error) });
+      throw error;
+    }
+    log({ level: 'INFO', message: 'answered CloudFormation', status: outcome.status, reason: outcome.reason });
     return outcome;
   };
 }
 
-// Bedrock calls are retried by withRetries (bounded, with backoff, testable); the SDK's own retry
-// is off so the two do not multiply.
-export const handler = createHandler({ bedrock: new BedrockClient({ maxAttempts: 1 }) });
+export const handler = createHandler({ bedrock: createBedrockClient() });

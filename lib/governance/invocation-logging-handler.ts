@@ -138,7 +138,8 @@ export class InvocationLoggingHandler extends Construct {
       handler: 'index.handler',
       role: this.role.withoutPolicyUpdates(), // every permission is in the managed policy above
       memorySize: 256,
-      // Worst case: about a minute of retried Bedrock calls per step, plus the reply.
+      // The handler keeps 30 s of this for its reply to CloudFormation: Bedrock calls and retries
+      // stop at that deadline, and a watchdog answers FAILED if one still hangs.
       timeout: Duration.minutes(3),
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,

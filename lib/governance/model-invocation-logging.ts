@@ -1,4 +1,4 @@
-import { Annotations, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,6 +12,7 @@ import { IVpcEndpointConsumer, recordRequiredEndpoints, SupportEndpoint } from '
 import { PlatformValidationError } from '../core/errors';
 import { PlatformKey } from '../core/platform-key';
 import { isResolved, requirePattern } from '../core/validate';
+import { PLATFORM_AUDIT_ALARM_NAME_PREFIX } from '../security/operator-policy';
 import { SecureBucket } from '../security/secure-bucket';
 import { SecureLogGroup } from '../security/secure-log-group';
 import { AlertTopic } from './alert-topic';
@@ -127,6 +128,15 @@ export interface ModelInvocationLoggingProps extends LogArchiveProps {
    */
   readonly reservedConcurrentExecutions?: number;
   /**
+   * Model invocation logging is one setting per account and Region. When another configuration is
+   * already in place (set by hand, by another stack or by another tool), deploying fails with a
+   * message naming its destinations, unless this is true: then the configuration is taken over,
+   * recorded, and restored when this resource is deleted. Either way, Delete removes or restores
+   * only a configuration that is still exactly the one this resource wrote.
+   * @default false
+   */
+  readonly takeOverExistingConfiguration?: boolean;
+  /**
    * What happens to the log groups and the bucket when they leave the stack.
    * @default RemovalPolicy.RETAIN
    */
@@ -144,9 +154,10 @@ const MARK = Symbol.for('bedrock-secure-platform.ModelInvocationLogging');
  * a delivery role only Bedrock of this account and Region can assume, and alarms on failed
  * deliveries.
  *
- * The setting is the account's, not the stack's: on Create the resource records the
- * configuration it replaces, and on Delete it restores that one (or removes the setting if there
- * was none), unless another owner has taken the setting over since. One per account and Region.
+ * The setting is the account's, not the stack's: Create refuses to replace a configuration someone
+ * else set unless `takeOverExistingConfiguration` says so (then it records it, to restore on
+ * Delete); Update and Delete change the setting only while it is still exactly this resource's own.
+ * One per account and Region.
  */
 export class ModelInvocationLogging extends Construct implements IVpcEndpointConsumer {
   /** The invocation log group, when logs go to CloudWatch Logs. */
@@ -206,24 +217,15 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
     let bucketPolicy: s3.BucketPolicy | undefined;
     if (toS3 || largeData) {
       const archive = logArchive(this, props);
-      let bucket = props.bucket;
-      if (!bucket) {
-        bucket = new SecureBucket(this, 'Bucket', {
+      const bucket =
+        props.bucket ??
+        new SecureBucket(this, 'Bucket', {
           encryptionKey: this.encryptionKey,
           accessLogsBucket: props.accessLogsBucket,
           lifecycleRules: archive.lifecycleRules,
           objectLockRetention: archive.objectLockRetention,
           removalPolicy: props.removalPolicy,
         }).bucket;
-        if (!archive.objectLockRetention) {
-          Validations.of(bucket).acknowledge({
-            id: 'ControlTower::s3_bucket_object_lock_enabled_check',
-            reason:
-              'Invocation logs hold prompts and responses, which can contain personal data that must be erasable on request; a WORM lock would forbid that. ' +
-              'Versioning and RETAIN protect the logs; set objectLockDays where your records policy requires WORM.',
-          });
-        }
-      }
       const objects = [
         ...(toS3 ? [bucket.arnForObjects(`${s3Prefix}/AWSLogs/${stack.account}/BedrockModelInvocationLogs/*`)] : []),
         // The layout under the large-data prefix is Bedrock's; the grant stays inside the prefix.
@@ -296,7 +298,7 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: this.handler.function.functionArn,
       resourceType: 'Custom::BedrockModelInvocationLogging',
-      properties: { LoggingConfig: loggingConfig },
+      properties: { LoggingConfig: loggingConfig, TakeOverExistingConfiguration: props.takeOverExistingConfiguration ?? false },
       // Well above the handler's 3-minute timeout, far below CloudFormation's default hour.
       serviceTimeout: Duration.minutes(10),
     });
@@ -324,6 +326,8 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
     const alarms: Partial<Record<InvocationLogDestination, cloudwatch.Alarm>> = {};
     for (const destination of destinations) {
       const alarm = this.metricDeliveryFailures(destination).createAlarm(this, `${alarmId(destination)}Alarm`, {
+        // Audit alarms carry the audit prefix: the operator persona may not change or silence them.
+        alarmName: auditAlarmName(this, alarmId(destination)),
         alarmDescription: `Amazon Bedrock failed to deliver model invocation logs (${destination}): invocations are missing from the audit record.`,
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -370,6 +374,11 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
 function keyPrefix(scope: IConstruct, prop: string, value: string): string {
   if (!Token.isUnresolved(value) && value.length > 256) throw new PlatformValidationError(scope, prop, value, `Must be ${KEY_PREFIX_HINT}.`);
   return requirePattern(scope, prop, value, KEY_PREFIX, KEY_PREFIX_HINT);
+}
+
+/** A unique alarm name under the audit prefix, which the operator persona's policy protects. */
+export function auditAlarmName(scope: IConstruct, suffix: string): string {
+  return `${PLATFORM_AUDIT_ALARM_NAME_PREFIX}${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}-${suffix}`;
 }
 
 function alarmId(destination: InvocationLogDestination): string {

@@ -132,6 +132,21 @@ describe('reference app', () => {
     }
   });
 
+  test('the auditor reads Bedrock configuration through the platform endpoints only', async () => {
+    const [controlPlane] = ofType('AWS::EC2::VPCEndpoint').find(([, r]) => JSON.stringify(r.Properties.ServiceName).endsWith('.bedrock"'))!;
+    const env = { account: '123456789012', region: 'us-east-1', refs: { [controlPlane]: 'vpce-0control' } };
+    const [[, auditor]] = ofType('AWS::IAM::Role').filter(([id]) => id.startsWith('PlatformAuditorRole'));
+    const attached = (auditor.Properties.ManagedPolicyArns as Array<{ Ref: string }>).map((r) => r.Ref);
+    const read = (context: Record<string, string>) =>
+      decide(
+        { principal: 'arn:aws:iam::123456789012:role/PlatformAuditor', action: 'bedrock:ListFoundationModels', resource: '*', context: { 'aws:RequestedRegion': 'us-east-1', ...context } },
+        // The policies actually attached to the auditor role.
+        { identity: attached.map((ref) => resolveIntrinsics(resources[ref].Properties!.PolicyDocument, env)) },
+      );
+    expect(await read({ 'aws:SourceVpce': 'vpce-0control' })).toBe('Allowed');
+    expect(await read({})).toBe('ExplicitlyDenied'); // from the internet
+  });
+
   test('nothing has to exist before the first deploy: without samlProviderArn the human personas trust this account with MFA', () => {
     expect(JSON.stringify(synth.json.BedrockPlatform)).not.toContain('saml-provider');
     const [[, builder]] = ofType('AWS::IAM::Role').filter(([id]) => id.startsWith('PlatformBuilderRole'));

@@ -36,12 +36,19 @@ export interface SynthesizeOptions {
   readonly nag?: boolean;
   /** Extra context on top of cdk.json's. */
   readonly context?: Record<string, unknown>;
+  /**
+   * Return the pre-deploy problems instead of failing on them: only for tests of the checks
+   * themselves. Every other synthesis in the test suite must be deployable.
+   * @default false
+   */
+  readonly allowDeployProblems?: boolean;
 }
 
 /**
  * Synthesizes the app `build` fills, with the compliance packs and cdk.json's context. Call it once
  * per test file (at module level or in `beforeAll`): synthesis is the slow part of a CDK test.
  * Validation failures do not throw here; they are in `compliance.findings` for the test to assert.
+ * Pre-deploy problems (`deployProblems`) do throw, unless `allowDeployProblems` is set.
  */
 export function synthesize(build: (app: App) => void, options: SynthesizeOptions = {}): Synthesized {
   const assemblyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bsp-test-'));
@@ -66,6 +73,9 @@ export function synthesize(build: (app: App) => void, options: SynthesizeOptions
   }
   const compliance = readComplianceSummary(assemblyDir) ?? { packs: [], findings: [], acknowledgements: [] };
   const problems = Object.entries(json).flatMap(([stack, template]) => deployProblems(template).map((p) => ({ ...p, resource: `${stack}/${p.resource}` })));
+  if (problems.length && !options.allowDeployProblems) {
+    throw new Error(`the synthesized templates would fail to deploy or redeploy:\n${problems.map((p) => `  ${p.check} at ${p.resource}: ${p.message}`).join('\n')}`);
+  }
   return {
     assemblyDir,
     templates,
