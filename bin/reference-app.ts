@@ -78,8 +78,7 @@ export function buildReferenceApp(app: App): Stack[] {
   const workforce = workforceTrust(app, stack, env.account);
   // The guardrail is encrypted with the key the platform creates (and names its logical id), while
   // the platform's enforcement names the guardrail: the key ARN is filled in at synth time.
-  let platformKeyArn: string | undefined;
-  const guardrail = platformGuardrail(stack, Lazy.string({ produce: () => platformKeyArn! }));
+  const guardrail = platformGuardrail(stack, Lazy.string({ produce: () => platform.encryptionKey.keyArn }));
   const platform = new BedrockPlatform(stack, 'Platform', {
     network: {
       privateLink: { features: [BedrockFeature.RUNTIME, BedrockFeature.AGENTS_RUNTIME, BedrockFeature.AGENTS_BUILD], models: REFERENCE_MODELS },
@@ -107,7 +106,6 @@ export function buildReferenceApp(app: App): Stack[] {
       auditor: { trust: workforce, maxSessionDuration: Duration.hours(4) },
     },
   });
-  platformKeyArn = platform.encryptionKey.keyArn;
   // The SCP for AWS Organizations (managed from the organization's management account): the
   // endpoint IDs are known only after deployment, so the stack outputs the finished document.
   new CfnOutput(stack, 'ServiceControlPolicy', {

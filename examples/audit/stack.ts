@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PlatformKey } from '../../lib/core';
 import { BedrockAuditTrail, ModelInvocationLogging } from '../../lib/governance';
@@ -31,7 +31,7 @@ export function buildAuditExample(app: App): Stack[] {
     objectLockDays: 365,
     expireAfterDays: 2557,
   });
-  new ModelInvocationLogging(primary, 'InvocationLogging', {
+  const invocationLogging = new ModelInvocationLogging(primary, 'InvocationLogging', {
     encryptionKey: key.key,
     accessLogsBucket: accessLogs,
     alarmTopic: audit.alerts?.topic,
@@ -39,6 +39,13 @@ export function buildAuditExample(app: App): Stack[] {
     logRetention: RetentionDays.THREE_MONTHS,
     expireAfterDays: 400,
   });
+  if (invocationLogging.logGroup) {
+    Validations.of(invocationLogging.logGroup).acknowledge({
+      id: 'ControlTower::cloudwatch_log_group_retention_period_check',
+      reason:
+        'The log group is the searchable copy of prompts and responses: it is kept three months to limit who can read personal data for how long, while the full record is kept 400 days in the S3 bucket.',
+    });
+  }
 
   const secondRegion = new Stack(app, 'BedrockAuditAlertsOnly', {
     env: { account: ACCOUNT, region: 'eu-west-1' },

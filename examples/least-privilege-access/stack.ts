@@ -16,8 +16,17 @@ export const EXAMPLE = {
   env: { account: '123456789012', region: 'us-east-1' },
   guardrail: { guardrailArn: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc123def456', guardrailVersion: '1' },
   knowledgeBaseArn: 'arn:aws:bedrock:us-east-1:123456789012:knowledge-base/ABCDEFGHIJ',
-  runtimeEndpointId: 'vpce-0a1b2c3d4e5f60718',
-  controlEndpointId: 'vpce-0f1e2d3c4b5a69788',
+  /**
+   * The platform's Bedrock interface endpoints, one per feature the personas use: every one of them
+   * must be in the private-path enforcement, or the calls through it are denied (the invoker's
+   * Retrieve goes through agents-runtime, the builder's agent calls through bedrock-agent).
+   */
+  endpointIds: {
+    runtime: 'vpce-0a1b2c3d4e5f60718',
+    agentsRuntime: 'vpce-0b2c3d4e5f6071829',
+    agents: 'vpce-0c3d4e5f607182930',
+    controlPlane: 'vpce-0f1e2d3c4b5a69788',
+  },
   embeddingModel: 'amazon.titan-embed-text-v2:0',
   chatProfile: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
 };
@@ -39,18 +48,20 @@ export function buildLeastPrivilegeAccess(app: App): LeastPrivilegeAccess {
   const key = new PlatformKey(stack, 'Key');
 
   // Stores: Bedrock writes prompts to the invocation logs; CloudTrail writes to the audit bucket.
+  // Kept when the stack goes (RETAIN), so CloudFormation names them: a fixed name would make the
+  // next deploy after `cdk destroy` fail with "already exists".
   const accessLogs = new AccessLogsBucket(stack, 'AccessLogs').bucket;
-  const invocationLogs = new SecureLogGroup(stack, 'InvocationLogs', { encryptionKey: key.key, logGroupName: '/bedrock/model-invocations' });
+  const invocationLogs = new SecureLogGroup(stack, 'InvocationLogs', { encryptionKey: key.key });
   const invocationPayloads = new SecureBucket(stack, 'InvocationPayloads', { encryptionKey: key.key, accessLogsBucket: accessLogs });
   const auditRecords = new SecureBucket(stack, 'AuditRecords', { encryptionKey: key.key, accessLogsBucket: accessLogs });
-  const auditLogs = new SecureLogGroup(stack, 'AuditLogs', { encryptionKey: key.key, logGroupName: '/platform/cloudtrail' });
+  const auditLogs = new SecureLogGroup(stack, 'AuditLogs', { encryptionKey: key.key });
 
   // Guardrail required, private endpoints required, Bedrock called from us-east-1 only (requests the
   // us. profile routes to other US Regions keep working).
   const enforcement = new BedrockEnforcement(stack, 'Enforcement', {
     requireGuardrail: EXAMPLE.guardrail,
     guardrailExemptModelIds: [EXAMPLE.embeddingModel],
-    requirePrivatePath: { vpcEndpointIds: [EXAMPLE.runtimeEndpointId, EXAMPLE.controlEndpointId] },
+    requirePrivatePath: { vpcEndpointIds: Object.values(EXAMPLE.endpointIds) },
     dataResidency: { allowedRegions: ['us-east-1'] },
     scpExemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass', 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
   });
@@ -59,7 +70,6 @@ export function buildLeastPrivilegeAccess(app: App): LeastPrivilegeAccess {
   const workforce = iam.SamlProvider.fromSamlProviderArn(stack, 'WorkforceIdp', 'arn:aws:iam::123456789012:saml-provider/CorporateIdP');
   const pipelines = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'PipelineIdp', 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com');
   const knowledgeBaseRole = iam.Role.fromRoleArn(stack, 'KnowledgeBaseServiceRole', 'arn:aws:iam::123456789012:role/bedrock-kb-service');
-  const loggingRole = iam.Role.fromRoleArn(stack, 'InvocationLoggingRole', 'arn:aws:iam::123456789012:role/bedrock-invocation-logging');
 
   const invoker = new BedrockInvokerRole(stack, 'Invoker', {
     trust: PersonaTrust.service('lambda.amazonaws.com'),
@@ -84,7 +94,7 @@ export function buildLeastPrivilegeAccess(app: App): LeastPrivilegeAccess {
   new BedrockOperatorRole(stack, 'Operator', {
     trust: PersonaTrust.accounts(['123456789012'], { maxMfaAge: Duration.hours(1) }),
     provisionableModelIds: ['anthropic.claude-3-haiku-20240307-v1:0'],
-    invocationLoggingRole: loggingRole,
+    // Invocation logging stays with the deployment role: the operator reads it only.
     alarmNamePrefix: 'bedrock-',
     enforcement,
   });
@@ -95,6 +105,7 @@ export function buildLeastPrivilegeAccess(app: App): LeastPrivilegeAccess {
     auditLogGroups: [auditLogs],
     invocationLogGroups: [invocationLogs],
     invocationLogBuckets: [invocationPayloads.bucket],
+    enforcement,
   });
   // Release pipelines deploy with an OIDC identity scoped to one repository and branch.
   new BedrockBuilderRole(stack, 'ReleasePipeline', {

@@ -3,7 +3,8 @@
  * make a deployment fail, or make a stack impossible to destroy and deploy again. Pure functions
  * over a synthesized template (plain JSON), run on every template the repository synthesizes.
  */
-import { REQUIRED_ENDPOINTS_METADATA } from '../core/endpoint-needs';
+import { EXTERNAL_ENDPOINTS_METADATA, REQUIRED_ENDPOINTS_METADATA } from '../core/endpoint-needs';
+import { ASSOCIATED_GATEWAY_ASN_METADATA, AWS_DEFAULT_GATEWAY_ASN } from '../core/gateway-asn';
 
 /** One problem in one template. */
 export interface DeployProblem {
@@ -56,8 +57,6 @@ const SINGLE_POLICY_TARGETS: Readonly<Record<string, string>> = {
   'AWS::S3::BucketPolicy': 'Bucket',
 };
 
-/** The Amazon-side ASN AWS gives a transit gateway or virtual private gateway when none is set. */
-const AWS_DEFAULT_GATEWAY_ASN = 64512;
 
 /** Every check, over one template. */
 export function deployProblems(template: TemplateJson): DeployProblem[] {
@@ -196,7 +195,8 @@ export function customResourcesWithoutEndpoints(template: TemplateJson): DeployP
     const reachable = endpointServices(transitiveDependencies(resources, id));
     // Service names render as "com.amazonaws.<region>.<service>" (or a Join ending in ".<service>").
     const endsWith = (service: unknown) => new RegExp(`\\.${String(service).replace(/[.-]/g, '\\$&')}"[\\]}]*$`);
-    const missing = required.filter((service) => !reachable.some((name) => endsWith(service).test(name)));
+    const external = (r.Metadata?.[EXTERNAL_ENDPOINTS_METADATA] as unknown[] | undefined) ?? [];
+    const missing = required.filter((service) => !external.includes(service) && !reachable.some((name) => endsWith(service).test(name)));
     if (missing.length) {
       problems.push({
         check: 'custom-resource-endpoints',
@@ -223,8 +223,10 @@ export function clashingGatewayAsns(template: TemplateJson): DeployProblem[] {
     if (dxAsn === undefined) continue; // an existing gateway: its ASN is not in the template
     const associated = r.Properties?.AssociatedGatewayId;
     const ref = (associated as { Ref?: string } | undefined)?.Ref;
-    // A gateway outside the template (a literal tgw-/vgw- id) is assumed to keep AWS's default ASN.
-    const otherAsn = ref ? (resources[ref] ? asnOf(resources[ref]) : undefined) : typeof associated === 'string' ? AWS_DEFAULT_GATEWAY_ASN : undefined;
+    // A gateway outside the template (a literal tgw-/vgw- id) has the ASN its owner declared, else AWS's default.
+    const declared = r.Metadata?.[ASSOCIATED_GATEWAY_ASN_METADATA];
+    const external = typeof declared === 'number' ? declared : AWS_DEFAULT_GATEWAY_ASN;
+    const otherAsn = ref ? (resources[ref] ? asnOf(resources[ref]) : undefined) : typeof associated === 'string' ? external : undefined;
     if (otherAsn !== undefined && otherAsn === dxAsn) {
       problems.push({
         check: 'gateway-asn-clash',

@@ -39,9 +39,23 @@ export interface IVpcEndpointConsumer {
  */
 export const REQUIRED_ENDPOINTS_METADATA = 'BedrockPlatform:RequiredEndpoints';
 
+/**
+ * Template metadata key on such a custom resource: the required endpoints that exist outside the
+ * stack (imported), which were there before it and outlive it, so no dependency is needed.
+ */
+export const EXTERNAL_ENDPOINTS_METADATA = 'BedrockPlatform:ExternalEndpoints';
+
 /** Records on `resource`'s CloudFormation resource which endpoints it needs (see {@link REQUIRED_ENDPOINTS_METADATA}). */
 export function recordRequiredEndpoints(resource: IConstruct, endpoints: readonly SupportEndpoint[]): void {
   if (endpoints.length === 0) return;
   const cfn = resource instanceof CfnResource ? resource : resource.node.defaultChild;
   if (cfn instanceof CfnResource) cfn.addMetadata(REQUIRED_ENDPOINTS_METADATA, [...endpoints]);
+}
+
+/** Records on `resource`'s CloudFormation resource that `endpoint` is provided by an endpoint outside the stack. */
+export function recordExternalEndpoint(resource: IConstruct, endpoint: SupportEndpoint): void {
+  const cfn = resource instanceof CfnResource ? resource : resource.node.defaultChild;
+  if (!(cfn instanceof CfnResource)) return;
+  const known = (cfn.getMetadata(EXTERNAL_ENDPOINTS_METADATA) as SupportEndpoint[] | undefined) ?? [];
+  if (!known.includes(endpoint)) cfn.addMetadata(EXTERNAL_ENDPOINTS_METADATA, [...known, endpoint]);
 }

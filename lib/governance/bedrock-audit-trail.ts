@@ -1,4 +1,4 @@
-import { Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Fn, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -35,9 +35,13 @@ export interface BedrockAuditTrailProps extends LogArchiveProps {
 
   /**
    * Name of the trail: 3 to 128 letters and digits, joined by single `.`, `_` or `-`, and not an
-   * IP address. Changing it creates a new trail; with RETAIN the old one goes on logging until
-   * you delete it.
-   * @default derived from the construct path
+   * IP address. Trail names are unique per account and Region, and the trail is kept when the
+   * stack goes (RETAIN), so a fixed name makes the next deploy after `cdk destroy` fail with
+   * "already exists" until you delete the old trail. Changing it creates a new trail; with RETAIN
+   * the old one goes on logging until you delete it.
+   * @default the construct path and the ID of the stack instance (`<path>-<stack UUID>`), resolved
+   * at deploy time: unique per stack instance, so a stack deployed again after `cdk destroy` gets a
+   * new trail beside the kept one
    */
   readonly trailName?: string;
 
@@ -55,8 +59,9 @@ export interface BedrockAuditTrailProps extends LogArchiveProps {
   readonly managementEvents?: cloudtrail.ReadWriteType;
 
   /**
-   * Bedrock data events to record (billed per event). An empty list records none.
-   * @default DEFAULT_BEDROCK_DATA_EVENTS
+   * Bedrock data events to record (billed per event), one advanced event selector each. An empty
+   * list records none.
+   * @default every type CloudTrail documents (ALL_BEDROCK_DATA_EVENTS)
    */
   readonly bedrockDataEvents?: BedrockDataEvents[];
 
@@ -172,8 +177,10 @@ export class BedrockAuditTrail extends Construct {
     const managementEvents = requireOneOf(this, 'managementEvents', props.managementEvents ?? cloudtrail.ReadWriteType.ALL, MANAGEMENT_EVENTS);
     const dataEvents = [...new Set(props.bedrockDataEvents ?? DEFAULT_BEDROCK_DATA_EVENTS)];
     for (const type of dataEvents) requireOneOf(this, 'bedrockDataEvents', type, ALL_BEDROCK_DATA_EVENTS);
-    const archive = logArchive(this, props);
-    // Known at synth time, so the bucket policy can name the trail without waiting for it.
+    // Audit records are what WORM storage is for: a year in GOVERNANCE mode unless told otherwise.
+    const archive = logArchive(this, props, DEFAULT_AUDIT_OBJECT_LOCK_DAYS);
+    // Built from the same expression as the name, not read from the trail: the bucket policy must
+    // name the trail before the trail exists (CloudTrail checks its bucket access on creation).
     const trailArn = `arn:${stack.partition}:cloudtrail:${stack.region}:${stack.account}:trail/${trailName}`;
 
     const bucket = new SecureBucket(this, 'LogFiles', {
@@ -209,7 +216,8 @@ export class BedrockAuditTrail extends Construct {
     // account allowed to pass the role (iam:PassRole) can attach it to a trail.
     const streams = `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${logGroup.logGroupName}:log-stream:${stack.account}_CloudTrail_*`;
     const deliveryPolicy = new iam.ManagedPolicy(this, 'LogDeliveryPolicy', {
-      description: `Lets CloudTrail trail ${trailName} write its events to its log group`,
+      // The construct path, not the trail name: a description change replaces a managed policy.
+      description: `Lets the CloudTrail trail of ${this.node.path} write its events to its log group`,
       statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [streams] })],
     });
     Validations.of(deliveryPolicy).acknowledge({
@@ -218,7 +226,7 @@ export class BedrockAuditTrail extends Construct {
     });
     const deliveryRole = new iam.Role(this, 'LogDeliveryRole', {
       assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),
-      description: `CloudTrail trail ${trailName} delivering to CloudWatch Logs`,
+      description: `The CloudTrail trail of ${this.node.path} delivering to CloudWatch Logs`,
       managedPolicies: [deliveryPolicy],
     });
 
@@ -246,24 +254,31 @@ export class BedrockAuditTrail extends Construct {
 }
 
 /**
- * A name unique in the account and Region: the construct path with a hash, led by the stack name
- * (which CDK leaves out of generated names for a stack called "Default").
+ * The construct path (alphanumeric, led by the stack name) and the UUID of the stack instance
+ * (`AWS::StackId` is `arn:...:stack/<name>/<uuid>`). Unique per construct and stack instance, so a
+ * kept trail never blocks the next deploy; in the template, so the trail ARN is known before the
+ * trail exists. Letters, digits and single dashes only, within CloudTrail's 128 characters.
  */
+/** Object Lock retention of the trail's bucket when `objectLockDays` is not given. */
+export const DEFAULT_AUDIT_OBJECT_LOCK_DAYS = 365;
+
 function defaultTrailName(scope: Construct): string {
-  const stackName = Stack.of(scope).stackName;
-  const name = Names.uniqueResourceName(scope, { maxLength: 128, separator: '-' });
-  if (Token.isUnresolved(stackName) || name.startsWith(`${stackName}-`) || stackName.length > 64) return name;
-  return `${stackName}-${Names.uniqueResourceName(scope, { maxLength: 127 - stackName.length, separator: '-' })}`;
+  const stackUuid = Fn.select(2, Fn.split('/', Stack.of(scope).stackId));
+  return `${Names.uniqueResourceName(scope, { maxLength: 128 - 37 })}-${stackUuid}`;
 }
 
-/** Management events, then one selector per Bedrock data-event type (a selector takes one `resources.type`). */
+/**
+ * Management events, then one selector per data-event type, as the CloudTrail console writes them:
+ * a trail's selector takes a single `resources.type`. CloudTrail allows 500 condition values
+ * across a trail's advanced selectors; this writes at most 2 + 2 per type, well within it.
+ */
 function eventSelectors(managementEvents: cloudtrail.ReadWriteType, dataEvents: readonly BedrockDataEvents[]): cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] {
   const readOnly: cloudtrail.CfnTrail.AdvancedFieldSelectorProperty[] =
     managementEvents === cloudtrail.ReadWriteType.ALL ? [] : [{ field: 'readOnly', equalTo: [managementEvents === cloudtrail.ReadWriteType.READ_ONLY ? 'true' : 'false'] }];
   return [
     { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }, ...readOnly] },
     ...dataEvents.map((type) => ({
-      name: `Bedrock data events: ${type.replace('AWS::Bedrock::', '')}`,
+      name: `Data events: ${type}`,
       fieldSelectors: [
         { field: 'eventCategory', equalTo: ['Data'] },
         { field: 'resources.type', equalTo: [type] },

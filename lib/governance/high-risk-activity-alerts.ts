@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
 import { PlatformKey } from '../core/platform-key';
+import { auditAlarmName } from './audit-alarm-name';
 import { AlertTopic } from './alert-topic';
 import { ALL_HIGH_RISK_ACTIVITIES, HIGH_RISK_EVENTS, HighRiskActivity } from './high-risk-activity';
 
@@ -81,10 +82,13 @@ export class HighRiskActivityAlerts extends Construct {
       encryptionMasterKey: encryptionKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Terminal: EventBridge writes to it as a target dead-letter queue; no queue may redrive into it.
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
     });
     const terminal = 'This queue is the terminal dead-letter queue of the alert rules (EventBridge target DLQ); a further redrive would only move the same undelivered alerts elsewhere.';
-    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason: terminal });
-    Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless::Serverless-SQSRedrivePolicy', reason: terminal });
+    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
+      Validations.of(this.deadLetterQueue).acknowledge({ id, reason: terminal });
+    }
 
     const rules: Partial<Record<HighRiskActivity, events.Rule>> = {};
     for (const activity of activities) {
@@ -114,6 +118,7 @@ export class HighRiskActivityAlerts extends Construct {
       }),
     );
     this.undeliveredAlertsAlarm = this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }).createAlarm(this, 'UndeliveredAlertsAlarm', {
+      alarmName: auditAlarmName(this, 'undelivered-alerts'),
       alarmDescription: 'High-risk activity alerts could not be delivered to the alert topic: read them from the dead-letter queue.',
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -32,13 +32,20 @@ export interface HighRiskEventSelector {
   readonly summary: string;
 }
 
-/** What each activity matches. Operation names are those of the services' API references. */
+/**
+ * What each activity matches. Operation names are those of the services' API references; sources
+ * and event sources are those of the EventBridge events reference for CloudTrail-delivered events
+ * (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-bedrock.html, and the kms and
+ * cloudtrail pages beside it).
+ */
 export const HIGH_RISK_EVENTS: Readonly<Record<HighRiskActivity, HighRiskEventSelector>> = {
   [HighRiskActivity.INVOCATION_LOGGING_CHANGES]: {
     source: 'aws.bedrock',
     eventSource: 'bedrock.amazonaws.com',
     eventNames: ['PutModelInvocationLoggingConfiguration', 'DeleteModelInvocationLoggingConfiguration'],
-    summary: 'Bedrock model invocation logging was changed or deleted: prompts and responses may no longer be recorded.',
+    summary:
+      'Bedrock model invocation logging was changed or deleted: the audit of prompts and responses may be off in this account and Region. ' +
+      'Check the configuration now (GetModelInvocationLoggingConfiguration) against requestParameters; a failed attempt shows an errorCode.',
   },
   [HighRiskActivity.PROVISIONED_THROUGHPUT_CHANGES]: {
     source: 'aws.bedrock',

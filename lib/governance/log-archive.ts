@@ -18,9 +18,11 @@ export interface LogArchiveProps {
    */
   readonly expireAfterDays?: number;
   /**
-   * Object Lock default retention in days (WORM). Once on, Object Lock cannot be turned off, and
-   * in COMPLIANCE mode nobody, root included, can delete a locked object early.
-   * @default no Object Lock
+   * Object Lock default retention in days (WORM); 0 for no Object Lock. Once on, Object Lock cannot
+   * be turned off, and in COMPLIANCE mode nobody, root included, can delete a locked object early.
+   * Decide before the first deployment: CloudFormation can only turn Object Lock on by creating a
+   * new bucket (`ObjectLockEnabled` is create-only).
+   * @default the construct's: 365 for the audit trail, 0 for invocation logs
    */
   readonly objectLockDays?: number;
   /**
@@ -32,10 +34,15 @@ export interface LogArchiveProps {
 }
 
 /** The lifecycle rules and Object Lock retention that {@link LogArchiveProps} describe, validated. */
-export function logArchive(scope: IConstruct, props: LogArchiveProps): { lifecycleRules: s3.LifecycleRule[]; objectLockRetention?: s3.ObjectLockRetention } {
+export function logArchive(
+  scope: IConstruct,
+  props: LogArchiveProps,
+  defaultObjectLockDays = 0,
+): { lifecycleRules: s3.LifecycleRule[]; objectLockRetention?: s3.ObjectLockRetention } {
   const archiveAfterDays = requireIntegerInRange(scope, 'archiveAfterDays', props.archiveAfterDays ?? 90, 1, 36500);
   const expireAfterDays = props.expireAfterDays === undefined ? undefined : requireIntegerInRange(scope, 'expireAfterDays', props.expireAfterDays, 1, 36500);
-  const lockDays = props.objectLockDays === undefined ? undefined : requireIntegerInRange(scope, 'objectLockDays', props.objectLockDays, 1, 36500);
+  const days = requireIntegerInRange(scope, 'objectLockDays', props.objectLockDays ?? defaultObjectLockDays, 0, 36500);
+  const lockDays = days === 0 ? undefined : days;
   const mode = requireOneOf(scope, 'objectLockMode', props.objectLockMode ?? 'GOVERNANCE', ['GOVERNANCE', 'COMPLIANCE'] as const);
   if (expireAfterDays !== undefined && expireAfterDays <= archiveAfterDays) {
     throw new PlatformValidationError(scope, 'expireAfterDays', expireAfterDays, `Must be later than archiveAfterDays (${archiveAfterDays}), or unset to keep logs for good.`);

@@ -1,4 +1,4 @@
-import { Annotations, CustomResource, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,10 +12,10 @@ import { IVpcEndpointConsumer, recordRequiredEndpoints, SupportEndpoint } from '
 import { PlatformValidationError } from '../core/errors';
 import { PlatformKey } from '../core/platform-key';
 import { isResolved, requirePattern } from '../core/validate';
-import { PLATFORM_AUDIT_ALARM_NAME_PREFIX } from '../security/operator-policy';
 import { SecureBucket } from '../security/secure-bucket';
 import { SecureLogGroup } from '../security/secure-log-group';
 import { AlertTopic } from './alert-topic';
+import { auditAlarmName } from './audit-alarm-name';
 import { InvocationLoggingHandler } from './invocation-logging-handler';
 import { LogArchiveProps, logArchive } from './log-archive';
 
@@ -374,11 +374,6 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
 function keyPrefix(scope: IConstruct, prop: string, value: string): string {
   if (!Token.isUnresolved(value) && value.length > 256) throw new PlatformValidationError(scope, prop, value, `Must be ${KEY_PREFIX_HINT}.`);
   return requirePattern(scope, prop, value, KEY_PREFIX, KEY_PREFIX_HINT);
-}
-
-/** A unique alarm name under the audit prefix, which the operator persona's policy protects. */
-export function auditAlarmName(scope: IConstruct, suffix: string): string {
-  return `${PLATFORM_AUDIT_ALARM_NAME_PREFIX}${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}-${suffix}`;
 }
 
 function alarmId(destination: InvocationLogDestination): string {

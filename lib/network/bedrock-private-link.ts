@@ -1,10 +1,10 @@
-import { Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { IVpcEndpointConsumer, SupportEndpoint } from '../core/endpoint-needs';
+import { IVpcEndpointConsumer, recordExternalEndpoint, SupportEndpoint } from '../core/endpoint-needs';
 import { PlatformValidationError } from '../core/errors';
 import { isResolved, requireAccountId, requireIntegerInRange, requireIpv4Cidr, requireOneOf, requirePattern } from '../core/validate';
 import { ALL_BEDROCK_FEATURES, BedrockFeature, bedrockFeature, endpointServiceOf, featureActions } from './bedrock-features';
@@ -329,9 +329,15 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
    * create, update, delete or rollback, while the path to its service is missing.
    */
   public addSupportEndpointsFor(consumer: IVpcEndpointConsumer): void {
-    const endpoints = consumer.requiredEndpoints.map((e) => this.addSupportEndpoint(e));
-    for (const dependent of consumer.endpointDependents ?? []) {
-      for (const endpoint of endpoints) dependent.node.addDependency(endpoint);
+    for (const need of consumer.requiredEndpoints) {
+      const endpoint = this.addSupportEndpoint(need);
+      // An imported endpoint has no CloudFormation resource here: it exists before the stack and
+      // outlives it, which is the ordering we need; record that for the pre-deploy checks.
+      const inStack = endpoint.node.defaultChild instanceof CfnResource;
+      for (const dependent of consumer.endpointDependents ?? []) {
+        if (inStack) dependent.node.addDependency(endpoint);
+        else recordExternalEndpoint(dependent, need);
+      }
     }
   }
 

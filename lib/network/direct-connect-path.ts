@@ -1,8 +1,9 @@
-import { Names } from 'aws-cdk-lib';
+import { Names, Tokenization } from 'aws-cdk-lib';
 import * as directconnect from 'aws-cdk-lib/aws-directconnect';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
+import { ASSOCIATED_GATEWAY_ASN_METADATA, AWS_DEFAULT_GATEWAY_ASN } from '../core/gateway-asn';
 import { isResolved, requireIntegerInRange, requireIpv4Cidr, requireNonEmpty, requirePattern } from '../core/validate';
 import { IBedrockPrivateLink } from './bedrock-private-link';
 import { InboundDnsResolver } from './inbound-dns-resolver';
@@ -50,8 +51,9 @@ export interface DirectConnectPathProps {
    */
   readonly directConnectGatewayId?: string;
   /**
-   * Private BGP ASN of a new Direct Connect gateway (64512-65534 or 4200000000-4294967294).
-   * @default 64512
+   * Private BGP ASN of a new Direct Connect gateway (64512-65534 or 4200000000-4294967294). It must
+   * differ from the ASN of the transit or virtual private gateway it is associated with.
+   * @default 64513 (`DEFAULT_DIRECT_CONNECT_GATEWAY_ASN`): not 64512, which AWS gives every transit and virtual private gateway created without an ASN
    */
   readonly directConnectGatewayAsn?: number;
   /**
@@ -66,6 +68,12 @@ export interface DirectConnectPathProps {
    */
   readonly transitGatewayId?: string;
   /**
+   * Amazon-side ASN of the transit gateway (`transitGatewayId`), when known: a Direct Connect
+   * gateway with the same ASN is rejected at synth time, since AWS refuses the association.
+   * @default unknown, not checked (a transit gateway created without an ASN has 64512, which the default Direct Connect gateway ASN avoids)
+   */
+  readonly transitGatewayAsn?: number;
+  /**
    * With a transit gateway: attach the VPC to it and route the on-premises networks to it from the
    * endpoint subnets. Turn off when the network team owns the attachment.
    * @default true
@@ -77,6 +85,13 @@ export interface DirectConnectPathProps {
    * @default the imported VPC's vpnGatewayId, else a new gateway attached to the VPC with route propagation
    */
   readonly vpnGatewayId?: string;
+  /**
+   * Amazon-side ASN of the virtual private gateway: for a new gateway, the private ASN it is created
+   * with; for an existing one, its ASN, when known. Either way it must differ from the Direct
+   * Connect gateway's ASN (checked at synth time when both are known).
+   * @default a new gateway gets 64512 (AWS's default); an existing gateway's ASN is unknown, not checked
+   */
+  readonly vpnGatewayAsn?: number;
   /**
    * VPC prefixes the Direct Connect gateway advertises on premises.
    * @default the VPC's CIDR block (it must then be known)
@@ -113,6 +128,24 @@ const VIF_NAME = /^[a-z0-9-]{1,100}$/;
 const PEER_ADDRESS = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(30|31)$/;
 
 /**
+ * Amazon-side ASN AWS gives a transit gateway, a virtual private gateway and a Direct Connect
+ * gateway created without one (EC2 API TransitGatewayRequestOptions and CreateVpnGateway; Direct
+ * Connect API CreateDirectConnectGateway).
+ */
+
+/**
+ * Amazon-side ASN of a Direct Connect gateway this library creates, unless told otherwise. A Direct
+ * Connect gateway cannot be associated with a transit gateway of the same ASN (AWS Direct Connect
+ * User Guide, "Create a transit virtual interface to the Direct Connect gateway": "if you use the
+ * default ASN 64512 for both the transit gateway and the Direct Connect gateway, the association
+ * request fails"), and every AWS gateway defaults to 64512. 64513 is the first private 16-bit ASN
+ * after AWS's default, and stays clear of the 65000-65534 block on-premises routers commonly use
+ * (their ASN must differ too, see `virtualInterface.customerAsn`); 16-bit, because 4-byte ASNs are
+ * not supported by every on-premises BGP stack.
+ */
+export const DEFAULT_DIRECT_CONNECT_GATEWAY_ASN = 64513;
+
+/**
  * Path 3, Direct Connect: corporate network -> Direct Connect gateway -> virtual private gateway
  * (or transit gateway) -> the VPC's Bedrock endpoints. Adds the association with its allowed
  * prefixes, optionally the virtual interface, a Route 53 Resolver inbound endpoint so on-premises
@@ -147,9 +180,11 @@ export class DirectConnectPath extends Construct {
       directConnectGatewayAsn: props.directConnectGatewayAsn,
       directConnectGatewayName: props.directConnectGatewayName,
     }, 'they configure a new Direct Connect gateway.');
-    rejectWith(this, 'transitGatewayId', props.transitGatewayId !== undefined, { vpnGatewayId: props.vpnGatewayId }, 'the Direct Connect gateway is associated with one or the other.');
-    if (props.transitGatewayId === undefined && props.attachVpcToTransitGateway !== undefined) {
-      throw new PlatformValidationError(this, 'attachVpcToTransitGateway', props.attachVpcToTransitGateway, 'It only applies with transitGatewayId; without one the path uses a virtual private gateway.');
+    rejectWith(this, 'transitGatewayId', props.transitGatewayId !== undefined, { vpnGatewayId: props.vpnGatewayId, vpnGatewayAsn: props.vpnGatewayAsn }, 'the Direct Connect gateway is associated with one or the other.');
+    for (const [prop, value] of Object.entries({ attachVpcToTransitGateway: props.attachVpcToTransitGateway, transitGatewayAsn: props.transitGatewayAsn })) {
+      if (props.transitGatewayId === undefined && value !== undefined) {
+        throw new PlatformValidationError(this, prop, value, 'It only applies with transitGatewayId; without one the path uses a virtual private gateway.');
+      }
     }
 
     const allowedPrefixes = props.allowedPrefixes ?? (vpcCidr ? [vpcCidr] : undefined);
@@ -168,13 +203,11 @@ export class DirectConnectPath extends Construct {
       requirePattern(this, 'directConnectGatewayId', props.directConnectGatewayId, DX_GATEWAY_ID, 'a Direct Connect gateway ID (a UUID such as 5f294f92-bafb-4011-916d-9b0b01234567)');
       this.directConnectGatewayId = props.directConnectGatewayId;
     } else {
-      gatewayAsn = props.directConnectGatewayAsn ?? 64512;
-      if (isResolved(gatewayAsn) && !isPrivateAsn(gatewayAsn)) {
-        throw new PlatformValidationError(this, 'directConnectGatewayAsn', gatewayAsn, 'Must be a private ASN: 64512 to 65534, or 4200000000 to 4294967294.');
-      }
+      gatewayAsn = this.requirePrivateAsn('directConnectGatewayAsn', props.directConnectGatewayAsn ?? DEFAULT_DIRECT_CONNECT_GATEWAY_ASN);
       const gateway = new directconnect.CfnDirectConnectGateway(this, 'Gateway', {
         directConnectGatewayName: props.directConnectGatewayName ?? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' }),
-        amazonSideAsn: String(gatewayAsn),
+        // stringifyNumber keeps a token ASN a reference (String() would print the token's number).
+        amazonSideAsn: Tokenization.stringifyNumber(gatewayAsn),
       });
       this.directConnectGatewayId = gateway.attrDirectConnectGatewayId;
     }
@@ -183,6 +216,9 @@ export class DirectConnectPath extends Construct {
     let dependency: Construct | undefined;
     if (props.transitGatewayId !== undefined) {
       requirePattern(this, 'transitGatewayId', props.transitGatewayId, /^tgw-[0-9a-f]{8,17}$/, 'a transit gateway ID such as tgw-0123456789abcdef0');
+      if (props.transitGatewayAsn !== undefined) {
+        this.rejectSameAsn(gatewayAsn, this.requirePrivateAsn('transitGatewayAsn', props.transitGatewayAsn), "transit gateway's", `transitGatewayAsn ${props.transitGatewayAsn}`);
+      }
       this.associatedGatewayId = props.transitGatewayId;
       if (props.attachVpcToTransitGateway ?? true) {
         const routeTables = routeTableIdsOf(this, 'subnets', subnets);
@@ -202,10 +238,19 @@ export class DirectConnectPath extends Construct {
       const existing = props.vpnGatewayId ?? vpc.vpnGatewayId;
       if (existing !== undefined) {
         requirePattern(this, 'vpnGatewayId', existing, /^vgw-[0-9a-f]{8,17}$/, 'a virtual private gateway ID such as vgw-0123456789abcdef0');
+        if (props.vpnGatewayAsn !== undefined) {
+          // An older gateway may carry a public Amazon ASN (such as 7224): accept any valid ASN.
+          const asn = requireIntegerInRange(this, 'vpnGatewayAsn', props.vpnGatewayAsn, 1, 4294967294);
+          this.rejectSameAsn(gatewayAsn, asn, "virtual private gateway's", `vpnGatewayAsn ${asn}`);
+        }
         this.associatedGatewayId = existing;
       } else {
         const routeTables = routeTableIdsOf(this, 'subnets', subnets);
-        const vgw = new ec2.CfnVPNGateway(this, 'VpnGateway', { type: 'ipsec.1' });
+        const vgwAsn = this.requirePrivateAsn('vpnGatewayAsn', props.vpnGatewayAsn ?? AWS_DEFAULT_GATEWAY_ASN);
+        const source = props.vpnGatewayAsn === undefined ? `${vgwAsn}, the default of vpnGatewayAsn for a new gateway` : `vpnGatewayAsn ${vgwAsn}`;
+        this.rejectSameAsn(gatewayAsn, vgwAsn, "virtual private gateway's", source);
+        // AWS's default is left implicit: writing it out would replace gateways deployed without it.
+        const vgw = new ec2.CfnVPNGateway(this, 'VpnGateway', { type: 'ipsec.1', amazonSideAsn: props.vpnGatewayAsn });
         const attachment = new ec2.CfnVPCGatewayAttachment(this, 'VpnGatewayAttachment', { vpcId: vpc.vpcId, vpnGatewayId: vgw.ref });
         // Routes learned over BGP (the on-premises prefixes) reach the endpoint subnets' route tables.
         const propagation = new ec2.CfnVPNGatewayRoutePropagation(this, 'RoutePropagation', { routeTableIds: routeTables, vpnGatewayId: vgw.ref });
@@ -221,6 +266,10 @@ export class DirectConnectPath extends Construct {
       allowedPrefixesToDirectConnectGateway: [...allowedPrefixes],
     });
     if (dependency) this.association.node.addDependency(dependency);
+    // The ASN of an existing gateway, when the user told us: the pre-deploy checks compare it with
+    // the Direct Connect gateway's instead of assuming AWS's default.
+    const knownAsn = props.transitGatewayAsn ?? (props.vpnGatewayId ? props.vpnGatewayAsn : undefined);
+    if (knownAsn !== undefined && isResolved(knownAsn)) this.association.addMetadata(ASSOCIATED_GATEWAY_ASN_METADATA, knownAsn);
 
     if (props.virtualInterface) {
       this.virtualInterface = this.createVirtualInterface(props.virtualInterface, props.transitGatewayId !== undefined, gatewayAsn);
@@ -251,11 +300,33 @@ export class DirectConnectPath extends Construct {
     requirePattern(this, 'virtualInterface.name', name, VIF_NAME, 'lowercase letters, digits and hyphens, 1 to 100 characters');
     this.validatePeerAddresses(options.amazonAddress, options.customerAddress);
 
-    const bgpPeers = [{ addressFamily: 'ipv4', asn: String(customerAsn), amazonAddress: options.amazonAddress, customerAddress: options.customerAddress }];
+    const bgpPeers = [{ addressFamily: 'ipv4', asn: Tokenization.stringifyNumber(customerAsn), amazonAddress: options.amazonAddress, customerAddress: options.customerAddress }];
     const common = { connectionId: options.connectionId, vlan, bgpPeers, mtu, virtualInterfaceName: name, directConnectGatewayId: this.directConnectGatewayId };
     return transit
       ? new directconnect.CfnTransitVirtualInterface(this, 'TransitVirtualInterface', common)
       : new directconnect.CfnPrivateVirtualInterface(this, 'PrivateVirtualInterface', common);
+  }
+
+  private requirePrivateAsn(prop: string, asn: number): number {
+    if (isResolved(asn) && !isPrivateAsn(asn)) {
+      throw new PlatformValidationError(this, prop, asn, 'Must be a private ASN: 64512 to 65534, or 4200000000 to 4294967294.');
+    }
+    return asn;
+  }
+
+  /**
+   * The Direct Connect gateway (new, so its ASN is known) and the gateway it is associated with need
+   * different ASNs: AWS fails the association otherwise. Skipped when either is a token.
+   */
+  private rejectSameAsn(dxAsn: number | undefined, otherAsn: number, other: string, source: string): void {
+    if (dxAsn !== undefined && isResolved(dxAsn) && isResolved(otherAsn) && dxAsn === otherAsn) {
+      throw new PlatformValidationError(
+        this,
+        'directConnectGatewayAsn',
+        dxAsn,
+        `It equals the ${other} ASN (${source}): a Direct Connect gateway cannot be associated with a gateway of the same ASN. Give one of them another private ASN (the Direct Connect gateway defaults to ${DEFAULT_DIRECT_CONNECT_GATEWAY_ASN}).`,
+      );
+    }
   }
 
   private validatePeerAddresses(amazon: string | undefined, customer: string | undefined): void {

@@ -11,6 +11,8 @@ import { enforcementStatements, EnforcementInputs, PrivatePathScope, serviceCont
 import { GuardrailReference, guardrailIdentifier, validateGuardrail } from './guardrail-reference';
 import { ALL_GEOGRAPHIES, GEOGRAPHY_REGIONS, InferenceGeography, narrowestGeographyOf } from './inference-geographies';
 
+// The reserved service-role path is part of the SCP's contract: published with it.
+
 /** Maximum size of a Service Control Policy document, white space included (AWS Organizations quota). */
 export const SCP_MAX_CHARACTERS = 5120;
 
@@ -82,6 +84,10 @@ export interface BedrockEnforcementProps {
    * Principals the Service Control Policy leaves out (ARN patterns allowed), e.g. a break-glass
    * role or the CloudFormation execution role that deploys Bedrock resources. Identity policies
    * need no exemption: they apply only where attached.
+   *
+   * With `requirePrivatePath`, these are also the only principals that may create or change roles
+   * on the reserved service-role path (`PLATFORM_SERVICE_ROLE_PATH`): list the role that deploys
+   * your `PlatformServiceRole`s, or they cannot be created in accounts under the SCP.
    * @default none
    */
   readonly scpExemptPrincipalArns?: string[];
@@ -99,6 +105,35 @@ export interface BedrockEnforcementProps {
  * that say the same thing: an identity policy to attach to roles ({@link enforceOn}, or the
  * `enforcement` prop of a persona role) and a Service Control Policy document for AWS
  * Organizations ({@link serviceControlPolicyJson}, optionally deployed with `organizationTargetIds`).
+ *
+ * **Bedrock's service roles and the private path (SCP only).** The SCP applies to every role of
+ * the accounts it targets, including the service roles Bedrock assumes for knowledge-base
+ * ingestion, agents, batch inference and model customization. Bedrock's calls with those roles
+ * come from AWS's network, not through the platform's VPC endpoints, and do not all carry
+ * `aws:ViaAWSService`, so the private-path denies would break them. The SCP therefore leaves out of
+ * the two private-path denies (and only those) the principals whose `aws:PrincipalArn` matches
+ * `arn:<partition>:iam::*:role/bedrock-platform-service/*`: roles on the reserved path
+ * {@link PLATFORM_SERVICE_ROLE_PATH}. For a session of an assumed role, `aws:PrincipalArn` is the
+ * role's ARN, path included, never the session's; the match is case-sensitive and anchored on
+ * `role/bedrock-platform-service/`, so a role on `/bedrock-platform-service-x/` or
+ * `/x/bedrock-platform-service/` is not exempt.
+ *
+ * The exemption cannot be borrowed, because:
+ * - a {@link PlatformServiceRole} trusts only `bedrock.amazonaws.com`, with `aws:SourceAccount` this
+ *   account and `aws:SourceArn` this account's Bedrock resources: no person or workload can assume it;
+ * - the SCP denies everyone except `scpExemptPrincipalArns` (e.g. the CloudFormation execution role)
+ *   `iam:CreateRole` on that path, and every call that changes the trust, permissions (inline,
+ *   attached, boundary, managed-policy versions on the path), or tags of a role on it, so nobody can
+ *   make a role there, or re-trust an existing one, to assume it themselves;
+ * - it also denies them `sts:AssumeRole` on the path, so even a role deployed there with a broader
+ *   trust stays out of reach of the organization's principals (Bedrock itself is not subject to SCPs).
+ *
+ * The guardrail deny still applies to service roles (exempt the embedding models a knowledge base
+ * calls with `guardrailExemptModelIds`), and so does data residency: a service role has no reason to
+ * call Bedrock outside the allowed Regions, and cross-Region inference profiles of the allowed
+ * geography pass for it as for anyone. The identity-policy form has neither the exemption nor the
+ * IAM deny: it is attached only to the roles of people and applications. Whoever can deploy through
+ * an exempt principal can create service roles: review what the deployment role deploys.
  */
 export class BedrockEnforcement extends AttachablePolicy {
   /** The SCP document (may hold tokens until deployment when inputs are tokens). */
@@ -119,7 +154,7 @@ export class BedrockEnforcement extends AttachablePolicy {
     for (const s of statements) this.addStatement(iam.PolicyStatement.fromJson(s));
 
     const exempt = requireEach(this, 'scpExemptPrincipalArns', props.scpExemptPrincipalArns, /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[\w+=,.@/*-]+$/, 'an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/BreakGlass');
-    this.serviceControlPolicyDocument = { Version: '2012-10-17', Statement: serviceControlStatements(statements, exempt) };
+    this.serviceControlPolicyDocument = { Version: '2012-10-17', Statement: serviceControlStatements(statements, exempt, inputs.partition) };
     const json = this.resolvedScpJson();
     // Counted in bytes: Organizations' quota is stated in characters and enforced in bytes.
     if (json !== undefined && Buffer.byteLength(json, 'utf8') > SCP_MAX_CHARACTERS) {

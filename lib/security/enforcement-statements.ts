@@ -1,5 +1,6 @@
 import { DATA_PLANE_ACTIONS, INVOKE_ACTIONS } from './bedrock-actions';
 import { InferenceGeography } from './inference-geographies';
+import { platformServicePolicyArnPattern, platformServiceRoleArnPattern } from './platform-service-role';
 
 /*
  * The enforcement switches as plain policy statements (JSON), shared by the identity policy and the
@@ -12,10 +13,43 @@ export interface StatementJson {
   readonly Sid: string;
   readonly Effect: 'Deny';
   readonly Action: string[];
-  readonly Resource?: string;
+  readonly Resource?: string | string[];
   readonly NotResource?: string[];
-  readonly Condition: Record<string, Record<string, string | string[]>>;
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
+
+const OUTSIDE_ENDPOINTS_SID = 'DenyBedrockOutsidePrivateEndpoints';
+const OTHER_REGIONS_SID = 'DenyOtherRegionsUnlessRoutedFromPrivateEndpoints';
+/** Sids of the private-path denies: the only statements platform service roles are exempt from. */
+const PRIVATE_PATH_SIDS: readonly string[] = [OUTSIDE_ENDPOINTS_SID, OTHER_REGIONS_SID];
+
+/**
+ * Every IAM call that would let someone other than Bedrock use a role on the reserved service-role
+ * path, or widen what Bedrock does with it: create one (its trust is the creator's choice); change
+ * its trust; add or remove permissions (inline, attached, boundary; a removed Deny or boundary
+ * widens too); change its tags (ABAC conditions may key on them); publish or restore a version of a
+ * managed policy on the path (that re-permissions every role it is attached to). Plus
+ * sts:AssumeRole: the trust of a platform service role already admits Bedrock only; this keeps the
+ * roles out of reach of the organization's principals even if one were deployed with a broader
+ * trust. Bedrock assuming the role is not affected: SCPs apply only to the IAM users and roles of
+ * member accounts, not to service principals
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+ */
+const SERVICE_ROLE_PROTECTED_ACTIONS = [
+  'iam:CreateRole',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:TagRole',
+  'iam:UntagRole',
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'sts:AssumeRole',
+];
 
 /** Which Bedrock calls must come through the private endpoints. */
 export enum PrivatePathScope {
@@ -62,7 +96,7 @@ export function enforcementStatements(inputs: EnforcementInputs): StatementJson[
     const outsideEndpoints = { 'aws:SourceVpce': [...vpcEndpointIds] };
     const notViaService = { 'aws:ViaAWSService': 'false' };
     statements.push({
-      Sid: 'DenyBedrockOutsidePrivateEndpoints',
+      Sid: OUTSIDE_ENDPOINTS_SID,
       Effect: 'Deny',
       Action: actions,
       Resource: '*',
@@ -71,7 +105,7 @@ export function enforcementStatements(inputs: EnforcementInputs): StatementJson[
     // In another Region the only legitimate call is the hop of a cross-Region inference request
     // that entered through an endpoint: its profile ARN names the endpoint's Region.
     statements.push({
-      Sid: 'DenyOtherRegionsUnlessRoutedFromPrivateEndpoints',
+      Sid: OTHER_REGIONS_SID,
       Effect: 'Deny',
       Action: actions,
       Resource: '*',
@@ -103,11 +137,29 @@ export function enforcementStatements(inputs: EnforcementInputs): StatementJson[
   return statements;
 }
 
-/** The same statements for an SCP: principals matching `exemptPrincipalArns` (break-glass, deployment roles) are left out. */
-export function serviceControlStatements(statements: StatementJson[], exemptPrincipalArns: readonly string[]): StatementJson[] {
-  if (exemptPrincipalArns.length === 0) return statements;
-  return statements.map((s) => ({
-    ...s,
-    Condition: { ...s.Condition, ArnNotLike: { ...(s.Condition.ArnNotLike ?? {}), 'aws:PrincipalArn': [...exemptPrincipalArns] } },
-  }));
+/**
+ * The same statements for an SCP. Principals matching `exemptPrincipalArns` (break-glass,
+ * deployment roles) are left out of every statement. With the private path on, roles on the
+ * reserved service-role path are left out of the private-path denies too (Bedrock's sessions with
+ * them start in AWS's network, not the VPC), and a further statement denies everyone but the exempt
+ * principals the IAM calls that could put a role on that path into other hands. The exemption keys on
+ * `aws:PrincipalArn`, which for a role session is the role's ARN with its path, not the session's
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
+ */
+export function serviceControlStatements(statements: StatementJson[], exemptPrincipalArns: readonly string[], partition: string): StatementJson[] {
+  const privatePath = statements.some((s) => PRIVATE_PATH_SIDS.includes(s.Sid));
+  const exempting = (s: StatementJson, principals: readonly string[]): StatementJson => {
+    if (principals.length === 0) return s;
+    const condition = s.Condition ?? {};
+    return { ...s, Condition: { ...condition, ArnNotLike: { ...(condition.ArnNotLike ?? {}), 'aws:PrincipalArn': [...principals] } } };
+  };
+  const scp = statements.map((s) => exempting(s, PRIVATE_PATH_SIDS.includes(s.Sid) ? [...exemptPrincipalArns, platformServiceRoleArnPattern(partition)] : exemptPrincipalArns));
+  if (!privatePath) return scp;
+  const protect: StatementJson = {
+    Sid: 'DenyChangesToPlatformServiceRoles',
+    Effect: 'Deny',
+    Action: [...SERVICE_ROLE_PROTECTED_ACTIONS],
+    Resource: [platformServiceRoleArnPattern(partition), platformServicePolicyArnPattern(partition)],
+  };
+  return [...scp, exempting(protect, exemptPrincipalArns)];
 }

@@ -17,3 +17,4 @@ export * from './operator-policy';
 export * from './operator-role';
 export * from './persona-role';
 export * from './persona-trust';
+export * from './platform-service-role';

@@ -63,6 +63,10 @@ describe('pre-deploy checks on hand-made templates', () => {
     const dx = (asn: string) => ({ Type: 'AWS::DirectConnect::DirectConnectGateway', Properties: { AmazonSideAsn: asn } });
     expect(checks({ Resources: { Dx: dx('64512'), A: association('tgw-0123456789abcdef0') } })).toEqual(['gateway-asn-clash A']);
     expect(checks({ Resources: { Dx: dx('64513'), A: association('tgw-0123456789abcdef0') } })).toEqual([]);
+    // An existing gateway whose ASN its owner declared: compared with that, not with the default.
+    const declared = (asn: number) => ({ ...association('tgw-0123456789abcdef0'), Metadata: { 'BedrockPlatform:AssociatedGatewayAsn': asn } });
+    expect(checks({ Resources: { Dx: dx('64512'), A: declared(64600) } })).toEqual([]);
+    expect(checks({ Resources: { Dx: dx('64600'), A: declared(64600) } })).toEqual(['gateway-asn-clash A']);
     expect(checks({ Resources: { Dx: dx('64512'), Vgw: { Type: 'AWS::EC2::VPNGateway', Properties: {} }, A: association({ Ref: 'Vgw' }) } })).toEqual(['gateway-asn-clash A']);
   });
 });

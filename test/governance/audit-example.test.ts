@@ -28,6 +28,22 @@ describe('examples/audit', () => {
     expect(accessLogTargets.size).toBe(1);
   });
 
+  test('the kept trail is named after the stack instance, so destroy and deploy again works', () => {
+    const [trail] = Object.values(synth.json.BedrockAudit.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::CloudTrail::Trail');
+    expect(trail.DeletionPolicy).toBe('Retain');
+    expect(JSON.stringify(trail.Properties.TrailName)).toContain('{"Ref":"AWS::StackId"}');
+    expect(synth.deployProblems).toEqual([]);
+  });
+
+  test('both Regions alert when invocation logging is changed or switched off', () => {
+    for (const stack of ['BedrockAudit', 'BedrockAuditAlertsOnly']) {
+      const names = Object.values(synth.json[stack].Resources as Record<string, any>)
+        .filter((r) => r.Type === 'AWS::Events::Rule')
+        .flatMap((r) => r.Properties.EventPattern.detail.eventName);
+      expect(names).toEqual(expect.arrayContaining(['PutModelInvocationLoggingConfiguration', 'DeleteModelInvocationLoggingConfiguration']));
+    }
+  });
+
   test('the second Region has only the alerts', () => {
     const second = synth.template('BedrockAuditAlertsOnly');
     second.resourceCountIs('AWS::CloudTrail::Trail', 0);

@@ -1,11 +1,12 @@
-import { App, Stack, Token } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { PlatformValidationError } from '../../lib';
+import { PlatformKey, PlatformValidationError } from '../../lib';
 import {
+  ALL_BEDROCK_DATA_EVENTS,
   BedrockAuditTrail,
   BedrockDataEvents,
   DEFAULT_BEDROCK_DATA_EVENTS,
@@ -22,11 +23,69 @@ const ENV = { account: '123456789012', region: 'us-east-1' };
 const OTHER = '999999999999';
 let defaultTrail: BedrockAuditTrail;
 
+/**
+ * Every Bedrock `resources.type` of "Data events supported by AWS CloudTrail"
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html,
+ * checked 2026-12-03), written out here so that dropping one from the library fails a test.
+ */
+const DOCUMENTED_BEDROCK_DATA_EVENT_TYPES = [
+  'AWS::Bedrock::AdvancedOptimizePromptJob',
+  'AWS::Bedrock::AgentAlias',
+  'AWS::Bedrock::AsyncInvoke',
+  'AWS::Bedrock::AutomatedReasoningPolicy',
+  'AWS::Bedrock::AutomatedReasoningPolicyVersion',
+  'AWS::Bedrock::Blueprint',
+  'AWS::Bedrock::DataAutomationInvocation',
+  'AWS::Bedrock::DataAutomationProfile',
+  'AWS::Bedrock::DataAutomationProject',
+  'AWS::Bedrock::FlowAlias',
+  'AWS::Bedrock::FlowExecution',
+  'AWS::Bedrock::Guardrail',
+  'AWS::Bedrock::InlineAgent',
+  'AWS::Bedrock::KnowledgeBase',
+  'AWS::Bedrock::Model',
+  'AWS::Bedrock::PromptVersion',
+  'AWS::Bedrock::Session',
+  'AWS::Bedrock::Tool',
+  'AWS::BedrockAgentCore::ABTest',
+  'AWS::BedrockAgentCore::APIKeyCredentialProvider',
+  'AWS::BedrockAgentCore::BatchEvaluate',
+  'AWS::BedrockAgentCore::Browser',
+  'AWS::BedrockAgentCore::BrowserCustom',
+  'AWS::BedrockAgentCore::BrowserProfile',
+  'AWS::BedrockAgentCore::CapacityProvider',
+  'AWS::BedrockAgentCore::CodeInterpreter',
+  'AWS::BedrockAgentCore::CodeInterpreterCustom',
+  'AWS::BedrockAgentCore::Evaluator',
+  'AWS::BedrockAgentCore::Gateway',
+  'AWS::BedrockAgentCore::Memory',
+  'AWS::BedrockAgentCore::OAuth2CredentialProvider',
+  'AWS::BedrockAgentCore::Payments',
+  'AWS::BedrockAgentCore::Policy',
+  'AWS::BedrockAgentCore::PolicyEngine',
+  'AWS::BedrockAgentCore::Recommendation',
+  'AWS::BedrockAgentCore::Registry',
+  'AWS::BedrockAgentCore::Runtime',
+  'AWS::BedrockAgentCore::RuntimeEndpoint',
+  'AWS::BedrockAgentCore::TokenVault',
+  'AWS::BedrockAgentCore::WorkloadIdentity',
+  'AWS::BedrockAgentCore::WorkloadIdentityDirectory',
+  'AWS::BedrockMantle::Project',
+  'AWS::BedrockWebSearch::Tool',
+];
+
+/** `AWS::StackId` of a deployed stack instance, for resolving the default trail name. */
+const stackIdOf = (name: string, uuid: string) => `arn:aws:cloudformation:us-east-1:${ENV.account}:stack/${name}/${uuid}`;
+const FIRST_UUID = '1c2fa620-982a-11e3-aff7-50e2416294e0';
+const SECOND_UUID = '7f3e9b10-5d2c-11f0-8a41-0a1b2c3d4e5f';
+
 const synth = synthesize((app) => {
   defaultTrail = new BedrockAuditTrail(new Stack(app, 'Default', { env: ENV }), 'Audit');
 
+  // A fixed name suits a trail that goes with its stack: kept, it would block the next deploy.
   new BedrockAuditTrail(new Stack(app, 'Tuned', { env: { ...ENV, region: 'eu-west-1' } }), 'Audit', {
     trailName: 'bedrock-platform-audit',
+    removalPolicy: RemovalPolicy.DESTROY,
     multiRegion: false,
     managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY,
     bedrockDataEvents: [BedrockDataEvents.KNOWLEDGE_BASE, BedrockDataEvents.TOOL],
@@ -41,6 +100,12 @@ const synth = synthesize((app) => {
 
   // An account whose organization trail already records it: alerts only.
   new BedrockAuditTrail(new Stack(app, 'AlertsOnly', { env: { account: '210987654321', region: 'us-east-1' } }), 'Audit', { createTrail: false });
+
+  // Two trails in one stack (say, a second one for a subset of data events sent elsewhere).
+  const two = new Stack(app, 'TwoTrails', { env: ENV });
+  const sharedKey = new PlatformKey(two, 'Key').key;
+  new BedrockAuditTrail(two, 'First', { encryptionKey: sharedKey, highRiskAlerts: false });
+  new BedrockAuditTrail(two, 'Second', { encryptionKey: sharedKey, highRiskAlerts: false, bedrockDataEvents: [] });
 });
 
 const t = synth.template('Default');
@@ -60,7 +125,6 @@ describe('BedrockAuditTrail: the trail', () => {
   test('multi-Region, validated, encrypted with the platform key, copied to CloudWatch Logs, and kept', () => {
     const [id, trail] = only('Default', 'AWS::CloudTrail::Trail');
     expect(trail.Properties).toMatchObject({
-      TrailName: 'Default-Audit', // led by the stack name, which CDK leaves out of a "Default" stack's generated names
       IsLogging: true,
       IsMultiRegionTrail: true,
       IncludeGlobalServiceEvents: true,
@@ -81,17 +145,34 @@ describe('BedrockAuditTrail: the trail', () => {
     expect(id).toMatch(/^AuditTrail/);
   });
 
-  test('management events and one data-event selector per default Bedrock resource type', () => {
+  test('management events and one data-event selector per Bedrock resource type', () => {
     const [, trail] = only('Default', 'AWS::CloudTrail::Trail');
     const selectors = trail.Properties.AdvancedEventSelectors as any[];
     expect(selectors[0]).toEqual({ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] });
-    expect(selectors.slice(1).map((s) => s.FieldSelectors)).toEqual(
-      DEFAULT_BEDROCK_DATA_EVENTS.map((type) => [
-        { Field: 'eventCategory', Equals: ['Data'] },
-        { Field: 'resources.type', Equals: [type] },
-      ]),
+    expect(selectors.slice(1)).toEqual(
+      DEFAULT_BEDROCK_DATA_EVENTS.map((type) => ({
+        Name: `Data events: ${type}`,
+        FieldSelectors: [
+          { Field: 'eventCategory', Equals: ['Data'] },
+          { Field: 'resources.type', Equals: [type] },
+        ],
+      })),
     );
-    expect(DEFAULT_BEDROCK_DATA_EVENTS.every((type) => type.startsWith('AWS::Bedrock::'))).toBe(true);
+  });
+
+  test('by default, every Bedrock data-event type of CloudTrail\'s table is recorded, and nothing else', () => {
+    const [, trail] = only('Default', 'AWS::CloudTrail::Trail');
+    const recorded = (trail.Properties.AdvancedEventSelectors as any[]).flatMap((s) => s.FieldSelectors.filter((f: any) => f.Field === 'resources.type').flatMap((f: any) => f.Equals));
+    expect([...recorded].sort()).toEqual([...DOCUMENTED_BEDROCK_DATA_EVENT_TYPES].sort());
+    expect([...ALL_BEDROCK_DATA_EVENTS].sort()).toEqual([...DOCUMENTED_BEDROCK_DATA_EVENT_TYPES].sort());
+    expect(DEFAULT_BEDROCK_DATA_EVENTS).toEqual(ALL_BEDROCK_DATA_EVENTS);
+  });
+
+  test('within CloudTrail\'s quota of 500 condition values across a trail\'s advanced selectors', () => {
+    const [, trail] = only('Default', 'AWS::CloudTrail::Trail');
+    const values = (trail.Properties.AdvancedEventSelectors as any[]).flatMap((s) => s.FieldSelectors).reduce((n: number, f: any) => n + (f.Equals?.length ?? 0), 0);
+    expect(values).toBe(1 + 2 * DOCUMENTED_BEDROCK_DATA_EVENT_TYPES.length);
+    expect(values).toBeLessThanOrEqual(500);
   });
 
   test('tuned: single Region, write-only management events, chosen data events, named trail', () => {
@@ -100,8 +181,8 @@ describe('BedrockAuditTrail: the trail', () => {
     expect(trail.Properties.IsMultiRegionTrail).toBe(false);
     expect(trail.Properties.AdvancedEventSelectors).toEqual([
       { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['false'] }] },
-      { Name: 'Bedrock data events: KnowledgeBase', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::Bedrock::KnowledgeBase'] }] },
-      { Name: 'Bedrock data events: Tool', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::Bedrock::Tool'] }] },
+      { Name: 'Data events: AWS::Bedrock::KnowledgeBase', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::Bedrock::KnowledgeBase'] }] },
+      { Name: 'Data events: AWS::Bedrock::Tool', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::Bedrock::Tool'] }] },
     ]);
   });
 
@@ -115,6 +196,10 @@ describe('BedrockAuditTrail: the trail', () => {
       }),
       DeletionPolicy: 'Retain',
     });
+    // Audit records are WORM by default: a year, GOVERNANCE mode.
+    const [, defaultBucket] = resources('Default', 'AWS::S3::Bucket').find(([id]) => /^AuditLogFilesBucket[0-9A-F]{8}$/.test(id))!;
+    expect(defaultBucket.Properties.ObjectLockEnabled).toBe(true);
+    expect(defaultBucket.Properties.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Days: 365, Mode: 'GOVERNANCE' } } });
     const [, lockedBucket] = resources('Tuned', 'AWS::S3::Bucket').find(([id]) => /^AuditLogFilesBucket[0-9A-F]{8}$/.test(id))!;
     expect(lockedBucket.Properties.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Days: 2557, Mode: 'COMPLIANCE' } } });
     expect(lockedBucket.Properties.LifecycleConfiguration.Rules[0]).toMatchObject({ ExpirationInDays: 3653, Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 30 }] });
@@ -133,12 +218,72 @@ describe('BedrockAuditTrail: the trail', () => {
   });
 });
 
+describe('BedrockAuditTrail: the trail name', () => {
+  const trailOf = (stack: string, prefix = 'AuditTrail') => synth.json[stack].Resources[logicalId(stack, 'AWS::CloudTrail::Trail', prefix)];
+  /** The name the trail gets in a deployed instance of `stack` whose stack UUID is `uuid`. */
+  const deployedName = (stack: string, uuid: string, prefix?: string) =>
+    resolveIntrinsics(trailOf(stack, prefix).Properties.TrailName, { ...ENV, refs: { 'AWS::StackId': stackIdOf(stack, uuid) } }) as string;
+  const TRAIL_NAME_RULES = /^(?=.{3,128}$)[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
+
+  test('the default name is an intrinsic of the stack id, not a literal: a kept trail never blocks the next deploy', () => {
+    const name = trailOf('Default').Properties.TrailName;
+    expect(typeof name).not.toBe('string');
+    expect(name).toEqual({ 'Fn::Join': ['', ['Audit-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] });
+    // The stack deployed again after `cdk destroy` (which keeps the trail) is a new stack instance.
+    expect(deployedName('Default', FIRST_UUID)).toBe(`Audit-${FIRST_UUID}`);
+    expect(deployedName('Default', SECOND_UUID)).not.toBe(deployedName('Default', FIRST_UUID));
+    for (const uuid of [FIRST_UUID, SECOND_UUID]) expect(deployedName('Default', uuid)).toMatch(TRAIL_NAME_RULES);
+    expect(defaultTrail.trailArn).toMatch(/\$\{Token\[/);
+  });
+
+  test('the ARN in the bucket policy conditions is built from the same expression as the name', () => {
+    const name = trailOf('Default').Properties.TrailName;
+    const [, policy] = resources('Default', 'AWS::S3::BucketPolicy').find(([id]) => /^AuditLogFilesBucketPolicy/.test(id))!;
+    const sourceArns = (policy.Properties.PolicyDocument.Statement as any[]).filter((st) => st.Principal?.Service === 'cloudtrail.amazonaws.com').map((st) => st.Condition.StringEquals['aws:SourceArn']);
+    expect(sourceArns).toHaveLength(2);
+    for (const arn of sourceArns) {
+      expect(arn).toEqual({ 'Fn::Join': ['', [`arn:aws:cloudtrail:us-east-1:${ENV.account}:trail/Audit-`, name['Fn::Join'][1][1]]] });
+      for (const uuid of [FIRST_UUID, SECOND_UUID]) {
+        const refs = { 'AWS::StackId': stackIdOf('Default', uuid) };
+        expect(resolveIntrinsics(arn, { ...ENV, refs })).toBe(`arn:aws:cloudtrail:us-east-1:${ENV.account}:trail/${deployedName('Default', uuid)}`);
+      }
+    }
+    // The trail does not wait for itself: the policy names it by ARN, not by a reference to it.
+    expect(JSON.stringify(policy)).not.toContain(logicalId('Default', 'AWS::CloudTrail::Trail', 'AuditTrail'));
+  });
+
+  test('two trails in one stack get different names', () => {
+    const first = deployedName('TwoTrails', FIRST_UUID, 'FirstTrail');
+    const second = deployedName('TwoTrails', FIRST_UUID, 'SecondTrail');
+    expect(first).not.toBe(second);
+    expect(first).toMatch(TRAIL_NAME_RULES);
+    expect(second).toMatch(TRAIL_NAME_RULES);
+  });
+
+  test('a name the user gives is used verbatim, and validated', () => {
+    expect(trailOf('Tuned').Properties.TrailName).toBe('bedrock-platform-audit');
+    const [, policy] = resources('Tuned', 'AWS::S3::BucketPolicy').find(([id]) => /^AuditLogFilesBucketPolicy/.test(id))!;
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain(':cloudtrail:eu-west-1:123456789012:trail/bedrock-platform-audit');
+  });
+
+  test('no kept (RETAIN) resource of the construct has a literal physical name, with or without a trail', () => {
+    const nameProps = ['TrailName', 'BucketName', 'LogGroupName', 'TopicName', 'QueueName', 'RoleName', 'ManagedPolicyName', 'AlarmName', 'Name'];
+    for (const stack of ['Default', 'AlertsOnly', 'TwoTrails']) {
+      const literal = Object.entries(synth.json[stack].Resources as Record<string, any>)
+        .filter(([, r]) => r.DeletionPolicy === 'Retain')
+        .flatMap(([id, r]) => nameProps.filter((p) => typeof r.Properties?.[p] === 'string').map((p) => `${stack}/${id}.${p}`));
+      expect(literal).toEqual([]);
+    }
+  });
+});
+
 describe('BedrockAuditTrail: who may write the record', () => {
-  const trailName = () => only('Default', 'AWS::CloudTrail::Trail')[1].Properties.TrailName as string;
+  const refs = { 'AWS::StackId': stackIdOf('Default', FIRST_UUID) };
+  const trailName = () => resolveIntrinsics(only('Default', 'AWS::CloudTrail::Trail')[1].Properties.TrailName, { ...ENV, refs }) as string;
   const trailArn = () => `arn:aws:cloudtrail:us-east-1:${ENV.account}:trail/${trailName()}`;
   const bucketPolicy = () => {
     const [, policy] = resources('Default', 'AWS::S3::BucketPolicy').find(([id]) => /^AuditLogFilesBucketPolicy/.test(id))!;
-    return resolveIntrinsics(policy.Properties.PolicyDocument, { ...ENV, attributes: { [`${logicalId('Default', 'AWS::S3::Bucket', 'AuditLogFilesBucket')}.Arn`]: 'arn:aws:s3:::audit-log-files' } }) as PolicyJson;
+    return resolveIntrinsics(policy.Properties.PolicyDocument, { ...ENV, refs, attributes: { [`${logicalId('Default', 'AWS::S3::Bucket', 'AuditLogFilesBucket')}.Arn`]: 'arn:aws:s3:::audit-log-files' } }) as PolicyJson;
   };
   const tls = { 'aws:SecureTransport': 'true' };
 
@@ -210,6 +355,24 @@ describe('BedrockAuditTrail: high-risk alerts', () => {
     expect(await deadLetter(ctx('someone-elses-rule'))).toBe('ImplicitlyDenied');
   });
 
+  test('changing or switching off invocation logging raises an alert by default, which says the audit may be off', () => {
+    const rule = resources('Default', 'AWS::Events::Rule').map(([, r]) => r).find((r) => r.Properties.EventPattern.detail.eventName.includes('DeleteModelInvocationLoggingConfiguration'));
+    expect(rule).toBeDefined();
+    expect(rule.Properties.State ?? 'ENABLED').toBe('ENABLED');
+    // As EventBridge receives Bedrock's CloudTrail events: source aws.bedrock, event source bedrock.amazonaws.com.
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.bedrock'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventSource: ['bedrock.amazonaws.com'], eventName: ['PutModelInvocationLoggingConfiguration', 'DeleteModelInvocationLoggingConfiguration'] },
+    });
+    const template = rule.Properties.Targets[0].InputTransformer.InputTemplate as string;
+    expect(template).toContain('"activity":"invocation-logging"');
+    expect(template).toMatch(/"alert":"Bedrock model invocation logging was changed or deleted: the audit of prompts and responses may be off/);
+    // On its own too: the default activities include it.
+    const alone = new HighRiskActivityAlerts(new Stack(new App(), 'S', { env: ENV }), 'Alerts');
+    expect(alone.rules[HighRiskActivity.INVOCATION_LOGGING_CHANGES]).toBeDefined();
+  });
+
   test('chosen activities and email subscriptions', () => {
     const tuned = synth.template('Tuned');
     const names = resources('Tuned', 'AWS::Events::Rule').flatMap(([, r]) => r.Properties.EventPattern.detail.eventName);
@@ -223,23 +386,35 @@ describe('BedrockAuditTrail: compliance', () => {
   test('nag clean; acknowledgements granular and explained', () => {
     expectNoFindings(synth);
     expectAcknowledgementsJustified(synth);
-    const ids = new Set(synth.compliance.acknowledgements.filter((a) => a.path.startsWith('Default/')).map((a) => a.id));
-    expect(ids).toEqual(
-      new Set([
-        // SecureBucket's own (no cross-Region replication; SSE-S3 on the access-log bucket)
-        'NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled',
-        'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled',
-        'PCI.DSS.321::PCI.DSS.321-S3BucketReplicationEnabled',
-        'NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS',
-        'HIPAA.Security::HIPAA.Security-S3DefaultEncryptionKMS',
-        'PCI.DSS.321::PCI.DSS.321-S3DefaultEncryptionKMS',
-        // CloudTrail's per-Region log streams
-        expect.stringMatching(/^AwsSolutions::AwsSolutions-IAM5\[Resource::arn:aws:logs:us-east-1:123456789012:log-group:<AuditEvents[0-9A-F]{8}>:log-stream:123456789012_CloudTrail_\*\]$/),
-        // the terminal dead-letter queue of the alert rules
-        'AwsSolutions::AwsSolutions-SQS3',
-        'Serverless::Serverless-SQSRedrivePolicy',
-      ]),
+    const idsAt = (path: string) => new Set(synth.compliance.acknowledgements.filter((a) => a.path === path).map((a) => a.id));
+    // The construct's own; the key, SecureBucket and AccessLogsBucket acknowledge theirs, tested with them.
+    expect(idsAt('Default/Audit/LogDeliveryPolicy/Resource')).toEqual(
+      // CloudTrail's per-Region log streams
+      new Set([expect.stringMatching(/^AwsSolutions::AwsSolutions-IAM5\[Resource::arn:aws:logs:us-east-1:123456789012:log-group:<AuditEvents[0-9A-F]{8}>:log-stream:123456789012_CloudTrail_\*\]$/)]),
     );
+    // the terminal dead-letter queue of the alert rules
+    expect(idsAt('Default/Audit/HighRiskAlerts/UndeliveredAlerts/Resource')).toEqual(new Set(['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']));
+    // Object Lock is on by default: nothing to acknowledge for it on the audit bucket.
+    expect(idsAt('Default/Audit/LogFiles/Bucket/Resource')).not.toContain('ControlTower::s3_bucket_object_lock_enabled_check');
+    expect(idsAt('Tuned/Audit/LogFiles/Bucket/Resource')).not.toContain('ControlTower::s3_bucket_object_lock_enabled_check');
+    const elsewhere = synth.compliance.acknowledgements.filter((a) => a.path.startsWith('Default/') && !/^Default\/Audit\/(LogDeliveryPolicy|HighRiskAlerts\/UndeliveredAlerts|LogFiles|Key)\//.test(a.path));
+    expect(elsewhere).toEqual([]);
+  });
+
+  test('no policy document repeats a statement id (IAM, S3, SNS, SQS and KMS reject it)', () => {
+    const repeated: string[] = [];
+    const visit = (value: unknown, where: string): void => {
+      if (Array.isArray(value)) return value.forEach((v, i) => visit(v, `${where}[${i}]`));
+      if (!value || typeof value !== 'object') return;
+      const record = value as Record<string, unknown>;
+      if (Array.isArray(record.Statement)) {
+        const sids = (record.Statement as any[]).map((st) => st.Sid).filter((sid) => typeof sid === 'string');
+        repeated.push(...sids.filter((sid, i) => sids.indexOf(sid) !== i).map((sid) => `${where}: ${sid}`));
+      }
+      for (const [k, v] of Object.entries(record)) visit(v, `${where}.${k}`);
+    };
+    for (const [stack, template] of Object.entries(synth.json)) visit(template.Resources, stack);
+    expect(repeated).toEqual([]);
   });
 
   test('template snapshot', () => {
@@ -254,7 +429,8 @@ describe('BedrockAuditTrail: validation and grants', () => {
     [{ trailName: 'audit--trail' }, /invalid trailName "audit--trail"/],
     [{ trailName: '10.0.0.1' }, /invalid trailName "10\.0\.0\.1"/],
     [{ managementEvents: cloudtrail.ReadWriteType.NONE }, /invalid managementEvents "None"\. Allowed values: All, WriteOnly, ReadOnly/],
-    [{ bedrockDataEvents: ['AWS::Bedrock::Prompt' as BedrockDataEvents] }, /invalid bedrockDataEvents "AWS::Bedrock::Prompt"\. Allowed values: AWS::Bedrock::AgentAlias/],
+    [{ bedrockDataEvents: ['AWS::Bedrock::Prompt' as BedrockDataEvents] }, /invalid bedrockDataEvents "AWS::Bedrock::Prompt"\. Allowed values: AWS::Bedrock::AdvancedOptimizePromptJob, AWS::Bedrock::AgentAlias, .*AWS::BedrockWebSearch::Tool\.$/],
+    [{ bedrockDataEvents: [BedrockDataEvents.GUARDRAIL, 'AWS::BedrockAgentCore::Agent' as BedrockDataEvents] }, /invalid bedrockDataEvents "AWS::BedrockAgentCore::Agent"\. Allowed values: .*AWS::BedrockAgentCore::Runtime, /],
     [{ createTrail: false, highRiskAlerts: false }, /invalid highRiskAlerts false\. With createTrail false the construct only creates the alerts/],
     [{ alertEmails: ['soc@example'] }, /invalid emailAddresses\[0\] "soc@example"/],
     [{ alertActivities: [] }, /invalid activities \[\]\. List at least one of/],

@@ -3,7 +3,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { PlatformKey, PlatformValidationError, SupportEndpoint } from '../../lib';
+import { BedrockFeature, BedrockPrivateLink, PlatformKey, PlatformValidationError, SupportEndpoint } from '../../lib';
 import { InvocationLogDestination, ModelInvocationLogging } from '../../lib/governance';
 import { decide, PolicyJson } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
@@ -39,6 +39,14 @@ const synth = synthesize((app) => {
     isolatedSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
   });
   privateLogging = new ModelInvocationLogging(priv, 'InvocationLogging', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+  // The VPC's S3 gateway endpoint exists already; the control-plane endpoint is created here.
+  const privateLink = new BedrockPrivateLink(priv, 'PrivateLink', {
+    vpc,
+    features: [BedrockFeature.RUNTIME],
+    clients: privateLogging.handler.securityGroups.map((g) => ec2.Peer.securityGroupId(g.securityGroupId)),
+    existingSupportEndpoints: { [SupportEndpoint.S3]: ec2.GatewayVpcEndpoint.fromGatewayVpcEndpointId(priv, 'S3Gateway', 'vpce-0s3gateway000000') },
+  });
+  privateLink.addSupportEndpointsFor(privateLogging);
 });
 
 const t = synth.template('Default');
@@ -214,6 +222,11 @@ describe('ModelInvocationLogging: the handler function', () => {
       SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
     });
     expect(privateLogging.requiredEndpoints).toEqual([SupportEndpoint.BEDROCK, SupportEndpoint.S3]);
+    // Ordered after the control-plane endpoint created here; the imported S3 gateway is recorded as external.
+    const [[, resource]] = resources('Private', 'Custom::BedrockModelInvocationLogging');
+    const [[controlPlane]] = resources('Private', 'AWS::EC2::VPCEndpoint').filter(([, r]) => JSON.stringify(r.Properties.ServiceName).endsWith('.bedrock"'));
+    expect(resource.DependsOn).toEqual(expect.arrayContaining([controlPlane]));
+    expect(resource.Metadata).toEqual({ 'BedrockPlatform:RequiredEndpoints': ['bedrock', 's3'], 'BedrockPlatform:ExternalEndpoints': ['s3'] });
     const statements = handlerPolicy('Private', { account: '111122223333', region: 'us-east-1' }).Statement as any[];
     const create = statements.find((s) => s.Sid === 'CreateFunctionNetworkInterfaces');
     expect(create.Resource).toEqual([
@@ -274,12 +287,14 @@ describe('ModelInvocationLogging: compliance', () => {
         'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC',
         'HIPAA.Security::HIPAA.Security-LambdaInsideVPC',
         'PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC',
+        'ControlTower::lambda_inside_vpc_check',
         'Serverless::Serverless-SQSRedrivePolicy',
+        'ControlTower::sqs_dlq_check',
       ]),
     );
     // In a VPC the function needs no LambdaInsideVPC acknowledgement; its ENI wildcard is named exactly.
     const onPrivate = synth.compliance.acknowledgements.filter((a) => a.path.startsWith('Private/InvocationLogging/Handler/')).map((a) => a.id);
-    expect(onPrivate.some((id) => id.includes('LambdaInsideVPC'))).toBe(false);
+    expect(onPrivate.some((id) => /LambdaInsideVPC|lambda_inside_vpc/.test(id))).toBe(false);
     expect(onPrivate).toContain('AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:ec2:us-east-1:111122223333:network-interface/*]');
   });
 

@@ -1,5 +1,5 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { PlatformValidationError } from '../../lib/core/errors';
 import { BedrockFeature, BedrockPrivateLink, DirectConnectPath, DirectConnectPathProps } from '../../lib/network';
@@ -9,6 +9,7 @@ import { cdkJsonContext, synthesize } from '../kit/synth';
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const ON_PREMISES = ['192.168.0.0/16', '172.16.0.0/12'];
 const DX_GATEWAY = '5f294f92-bafb-4011-916d-9b0b01234567';
+const TGW = 'tgw-0123456789abcdef0';
 
 /** An existing VPC, as a network team hands it over. */
 const corporateVpc = (scope: Stack, attrs: Partial<ec2.VpcAttributes> = {}, id = 'Vpc') =>
@@ -75,8 +76,10 @@ describe('DirectConnectPath with a virtual private gateway', () => {
   });
 
   test('a new DX gateway is associated with a new VGW attached to the VPC, advertising the VPC CIDR', () => {
-    t.hasResourceProperties('AWS::DirectConnect::DirectConnectGateway', { AmazonSideAsn: '64512' });
-    t.hasResourceProperties('AWS::EC2::VPNGateway', { Type: 'ipsec.1' });
+    // 64513, not 64512: AWS gives transit and virtual private gateways 64512 when none is set.
+    t.hasResourceProperties('AWS::DirectConnect::DirectConnectGateway', { AmazonSideAsn: '64513' });
+    // The new VGW keeps AWS's default ASN, 64512 (left implicit, as before).
+    t.hasResourceProperties('AWS::EC2::VPNGateway', { Type: 'ipsec.1', AmazonSideAsn: Match.absent() });
     t.hasResourceProperties('AWS::EC2::VPCGatewayAttachment', { VpcId: 'vpc-0123456789abcdef0', VpnGatewayId: { Ref: Match.stringLikeRegexp('DxVpnGateway') } });
     t.hasResource('AWS::DirectConnect::DirectConnectGatewayAssociation', {
       Properties: {
@@ -200,10 +203,12 @@ describe('DirectConnectPath with existing gateways', () => {
   });
 });
 
-test('every Direct Connect stack passes every compliance pack with nothing acknowledged', () => {
+test('every Direct Connect stack passes every compliance pack; only the default-security-group function is acknowledged', () => {
   expectNoFindings(synth);
   expectAcknowledgementsJustified(withoutCdkOwnAcknowledgements(synth));
-  expect(withoutCdkOwnAcknowledgements(synth).compliance.acknowledgements).toEqual([]);
+  // aws-cdk-lib's function that empties a new VPC's default security group cannot run in a VPC.
+  const acks = withoutCdkOwnAcknowledgements(synth).compliance.acknowledgements;
+  for (const a of acks) expect([a.id, a.path]).toEqual(['ControlTower::lambda_inside_vpc_check', expect.stringMatching(/\/Custom::VpcRestrictDefaultSGCustomResourceProvider\/Handler$/)]);
 });
 
 describe('DirectConnectPath validation', () => {
@@ -227,7 +232,17 @@ describe('DirectConnectPath validation', () => {
     ['VLAN 0', (s) => ({ ...base(s), virtualInterface: { ...vif, vlan: 0 } }), /invalid virtualInterface\.vlan 0\. Must be a whole number from 1 to 4094/],
     ['VLAN 4095', (s) => ({ ...base(s), virtualInterface: { ...vif, vlan: 4095 } }), /invalid virtualInterface\.vlan 4095\. Must be a whole number from 1 to 4094/],
     ['customer ASN 0', (s) => ({ ...base(s), virtualInterface: { ...vif, customerAsn: 0 } }), /invalid virtualInterface\.customerAsn 0\. Must be a whole number from 1 to 2147483647/],
-    ['the same ASN on both sides', (s) => ({ ...base(s), virtualInterface: { ...vif, customerAsn: 64512 } }), /invalid virtualInterface\.customerAsn 64512\. It equals the Direct Connect gateway's ASN/],
+    ['the same ASN on both sides', (s) => ({ ...base(s), virtualInterface: { ...vif, customerAsn: 64513 } }), /invalid virtualInterface\.customerAsn 64513\. It equals the Direct Connect gateway's ASN/],
+    ['a DX gateway ASN equal to the transit gateway\'s', (s) => ({ ...base(s), transitGatewayId: TGW, transitGatewayAsn: 64512, directConnectGatewayAsn: 64512 }), /invalid directConnectGatewayAsn 64512\. It equals the transit gateway's ASN \(transitGatewayAsn 64512\)/],
+    ['the default DX gateway ASN against a transit gateway numbered 64513', (s) => ({ ...base(s), transitGatewayId: TGW, transitGatewayAsn: 64513 }), /invalid directConnectGatewayAsn 64513\. It equals the transit gateway's ASN \(transitGatewayAsn 64513\).*Give one of them another private ASN/],
+    ['a DX gateway ASN equal to a new VGW\'s default ASN', (s) => ({ ...base(s), directConnectGatewayAsn: 64512 }), /invalid directConnectGatewayAsn 64512\. It equals the virtual private gateway's ASN \(64512, the default of vpnGatewayAsn for a new gateway\)/],
+    ['a DX gateway ASN equal to the ASN given to a new VGW', (s) => ({ ...base(s), directConnectGatewayAsn: 65100, vpnGatewayAsn: 65100 }), /invalid directConnectGatewayAsn 65100\. It equals the virtual private gateway's ASN \(vpnGatewayAsn 65100\)/],
+    ['a DX gateway ASN equal to an existing VGW\'s', (s) => ({ ...base(s), vpnGatewayId: 'vgw-0123456789abcdef0', vpnGatewayAsn: 64513 }), /invalid directConnectGatewayAsn 64513\. It equals the virtual private gateway's ASN \(vpnGatewayAsn 64513\)/],
+    ['a transit gateway ASN without a transit gateway', (s) => ({ ...base(s), transitGatewayAsn: 64512 }), /invalid transitGatewayAsn 64512\. It only applies with transitGatewayId/],
+    ['a VGW ASN with a transit gateway', (s) => ({ ...base(s), transitGatewayId: TGW, vpnGatewayAsn: 64512 }), /invalid vpnGatewayAsn 64512\. vpnGatewayAsn cannot be combined with transitGatewayId/],
+    ['a public transit gateway ASN', (s) => ({ ...base(s), transitGatewayId: TGW, transitGatewayAsn: 16509 }), /invalid transitGatewayAsn 16509\. Must be a private ASN: 64512 to 65534, or 4200000000 to 4294967294/],
+    ['a public ASN for a new VGW', (s) => ({ ...base(s), vpnGatewayAsn: 7224 }), /invalid vpnGatewayAsn 7224\. Must be a private ASN: 64512 to 65534, or 4200000000 to 4294967294/],
+    ['an existing VGW\'s ASN out of range', (s) => ({ ...base(s), vpnGatewayId: 'vgw-0123456789abcdef0', vpnGatewayAsn: 0 }), /invalid vpnGatewayAsn 0\. Must be a whole number from 1 to 4294967294/],
     ['a malformed connection ID', (s) => ({ ...base(s), virtualInterface: { ...vif, connectionId: 'conn-1' } }), /invalid virtualInterface\.connectionId "conn-1"/],
     ['one BGP address only', (s) => ({ ...base(s), virtualInterface: { ...vif, amazonAddress: '169.254.100.1/30' } }), /invalid virtualInterface\.amazonAddress "169\.254\.100\.1\/30"\. Give both BGP peer addresses/],
     ['BGP addresses in different /30s', (s) => ({ ...base(s), virtualInterface: { ...vif, amazonAddress: '169.254.100.1/30', customerAddress: '169.254.100.6/30' } }), /invalid virtualInterface\.customerAddress "169\.254\.100\.6\/30"\. Must be a different usable address in the same \/30/],
@@ -246,6 +261,35 @@ describe('DirectConnectPath validation', () => {
     expect(() => new DirectConnectPath(s, 'Dx', props(s))).toThrow(PlatformValidationError);
     const s2 = stack();
     expect(() => new DirectConnectPath(s2, 'Dx', props(s2))).toThrow(message);
+  });
+
+  test('ASNs known only at deployment (tokens) are not compared, and reach the template as references', () => {
+    const s = stack();
+    const dxAsn = new CfnParameter(s, 'DxAsn', { type: 'Number' }).valueAsNumber;
+    const tgwAsn = new CfnParameter(s, 'TgwAsn', { type: 'Number' }).valueAsNumber;
+    const vgwAsn = new CfnParameter(s, 'VgwAsn', { type: 'Number' }).valueAsNumber;
+    // A token DX gateway ASN against a literal transit gateway ASN, and the other way round.
+    expect(() => new DirectConnectPath(s, 'TokenDx', { ...base(s), transitGatewayId: TGW, transitGatewayAsn: 64512, directConnectGatewayAsn: dxAsn, virtualInterface: { ...vif, customerAsn: 64512 } })).not.toThrow();
+    expect(() => new DirectConnectPath(s, 'TokenTgw', { vpc: corporateVpc(s, {}, 'Vpc2'), onPremisesCidrs: ['192.168.0.0/16'], transitGatewayId: TGW, transitGatewayAsn: tgwAsn, directConnectGatewayAsn: 64513 })).not.toThrow();
+    expect(() => new DirectConnectPath(s, 'TokenVgw', { vpc: corporateVpc(s, {}, 'Vpc3'), onPremisesCidrs: ['192.168.0.0/16'], vpnGatewayAsn: vgwAsn, directConnectGatewayAsn: 64512 })).not.toThrow();
+    const resources = Object.values(Template.fromStack(s).toJSON().Resources) as any[];
+    const gateways = resources.filter((r) => r.Type === 'AWS::DirectConnect::DirectConnectGateway').map((r) => r.Properties.AmazonSideAsn);
+    expect(gateways).toEqual([{ Ref: 'DxAsn' }, '64513', '64512']);
+    expect(resources.filter((r) => r.Type === 'AWS::EC2::VPNGateway').map((r) => r.Properties.AmazonSideAsn)).toEqual([{ Ref: 'VgwAsn' }]);
+  });
+
+  test('a transit gateway with another ASN than the DX gateway is accepted', () => {
+    const s = stack();
+    new DirectConnectPath(s, 'Dx', { ...base(s), transitGatewayId: TGW, transitGatewayAsn: 64512 });
+    Template.fromStack(s).hasResourceProperties('AWS::DirectConnect::DirectConnectGateway', { AmazonSideAsn: '64513' });
+  });
+
+  test('a new VGW is created with the ASN given, next to a DX gateway of AWS\'s default ASN', () => {
+    const s = stack();
+    new DirectConnectPath(s, 'Dx', { ...base(s), directConnectGatewayAsn: 64512, vpnGatewayAsn: 65100 });
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('AWS::DirectConnect::DirectConnectGateway', { AmazonSideAsn: '64512' });
+    t.hasResourceProperties('AWS::EC2::VPNGateway', { AmazonSideAsn: 65100 });
   });
 
   test('the error names the construct path', () => {

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { PlatformValidationError } from '../../lib/core/errors';
+import { PlatformKey } from '../../lib/core/platform-key';
 import { PublicPath, PublicPathProps } from '../../lib/network';
 import { expectAcknowledgementsJustified, expectNoFindings, withoutCdkOwnAcknowledgements } from '../kit/nag';
 import { cdkJsonContext, synthesize } from '../kit/synth';
@@ -14,10 +15,12 @@ let onExisting: PublicPath;
 const synth = synthesize((app) => {
   // Zero-config: production shape, one NAT gateway per zone.
   new PublicPath(new Stack(app, 'Production', { env: ENV }), 'Path');
-  // Development: one NAT gateway, three zones, the caller's key, shorter retention.
+  // Development: one NAT gateway, three zones, the caller's key (with the grant restriction the
+  // README asks of imported keys), a longer retention.
   const dev = new Stack(app, 'Development', { env: ENV });
   const key = new kms.Key(dev, 'Key', { enableKeyRotation: true });
-  new PublicPath(dev, 'Path', { natGateways: 1, maxAzs: 3, cidr: '10.8.0.0/20', encryptionKey: key, flowLogRetention: logs.RetentionDays.THREE_MONTHS });
+  key.addToResourcePolicy(PlatformKey.grantRestrictionStatement());
+  new PublicPath(dev, 'Path', { natGateways: 1, maxAzs: 3, cidr: '10.8.0.0/20', encryptionKey: key, flowLogRetention: logs.RetentionDays.TWO_YEARS });
   // An existing VPC that already egresses through NAT: nothing is created in it.
   const vpc = ec2.Vpc.fromVpcAttributes(dev, 'ExistingVpc', {
     vpcId: 'vpc-0123456789abcdef0',
@@ -59,7 +62,7 @@ describe('PublicPath', () => {
     prod.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL' });
     prod.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('PathFlowLogKey'), 'Arn'] } }, DeletionPolicy: 'Retain' });
     prod.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/bedrock-platform/Production/Path-FlowLog' });
-    dev.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } });
+    dev.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } });
     dev.resourceCountIs('AWS::KMS::Alias', 0);
   });
 
@@ -74,15 +77,18 @@ describe('PublicPath', () => {
     dev.resourceCountIs('AWS::EC2::VPC', 1);
   });
 
-  test('nag clean; the only acknowledgement is the internet route of the public subnets, per pack and subnet', () => {
+  test('compliance clean; acknowledged: the internet route of the public subnets (per pack and subnet) and the default-security-group function', () => {
     expectNoFindings(synth);
     const ours = withoutCdkOwnAcknowledgements(synth);
     expectAcknowledgementsJustified(ours);
     const acks = ours.compliance.acknowledgements.filter((a) => a.path.startsWith('Production/'));
     expect(acks.map((a) => `${a.id} ${a.path}`).sort()).toEqual(
-      ['HIPAA.Security::HIPAA.Security', 'NIST.800.53.R5::NIST.800.53.R5', 'PCI.DSS.321::PCI.DSS.321'].flatMap((p) =>
-        [1, 2].map((n) => `${p}-VPCNoUnrestrictedRouteToIGW Production/Path/Vpc/PublicSubnet${n}/DefaultRoute`),
-      ),
+      [
+        'ControlTower::lambda_inside_vpc_check Production/Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler',
+        ...['HIPAA.Security::HIPAA.Security', 'NIST.800.53.R5::NIST.800.53.R5', 'PCI.DSS.321::PCI.DSS.321'].flatMap((p) =>
+          [1, 2].map((n) => `${p}-VPCNoUnrestrictedRouteToIGW Production/Path/Vpc/PublicSubnet${n}/DefaultRoute`),
+        ),
+      ].sort(),
     );
   });
 

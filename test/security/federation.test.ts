@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
@@ -38,6 +38,11 @@ const synth = synthesize((app) => {
   // Environment-agnostic stack (Region, account and partition are tokens), OIDC provider created here.
   const agnostic = new Stack(app, 'Agnostic');
   const provider = new iam.OpenIdConnectProvider(agnostic, 'Provider', { url: `https://${GITHUB}`, clientIds: ['sts.amazonaws.com'] });
+  // The test's own provider, as a user would create it: aws-cdk-lib backs it with a function outside any VPC.
+  Validations.of(agnostic.node.findChild('Custom::AWSCDKOpenIdConnectProviderCustomResourceProvider')).acknowledge({
+    id: 'ControlTower::lambda_inside_vpc_check',
+    reason: 'aws-cdk-lib\'s OIDC provider function runs only during deployment, calls only IAM and has no VPC setting.',
+  });
   agnosticEnforcement = new BedrockEnforcement(agnostic, 'Enforcement', {
     requireGuardrail: { guardrailArn: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc123def456', guardrailVersion: '1' },
     requirePrivatePath: { vpcEndpointIds: ['vpce-0123456789abcdef0'] },

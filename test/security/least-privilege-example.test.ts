@@ -36,21 +36,46 @@ describe('example: least-privilege access', () => {
     expect(attachedTo(enforcementPolicyId)).toEqual(expect.arrayContaining(['orders-service']));
   });
 
-  test('the SCP file the app writes is the enforcement policy, minus nothing, plus the exemptions', async () => {
+  test('the SCP file the app writes is the enforcement policy, plus the exemptions and the service-role guard', async () => {
     const scp = JSON.parse(enforcement!.serviceControlPolicyJson());
     const identity = resolveIntrinsics(template().Resources[enforcementPolicyId].Properties.PolicyDocument, EXAMPLE.env);
-    expect(scp.Statement.map((s: any) => s.Sid)).toEqual(identity.Statement.map((s: any) => s.Sid));
+    // The SCP adds one statement: it keeps the platform's service-role path for the platform's deployments.
+    expect(scp.Statement.map((s: any) => s.Sid)).toEqual([...identity.Statement.map((s: any) => s.Sid), 'DenyChangesToPlatformServiceRoles']);
     const admin = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
     const request = (principal: string) => ({
       principal,
       action: 'bedrock:InvokeModel',
       resource: `arn:aws:bedrock:us-east-1:123456789012:inference-profile/${EXAMPLE.chatProfile}`,
-      context: { 'aws:RequestedRegion': 'us-east-1', 'aws:SourceVpce': EXAMPLE.runtimeEndpointId, 'aws:PrincipalArn': principal },
+      context: { 'aws:RequestedRegion': 'us-east-1', 'aws:SourceVpce': EXAMPLE.endpointIds.runtime, 'aws:PrincipalArn': principal },
     });
     // Through the endpoint, in the allowed Region, but without the guardrail: denied...
     expect(await decide(request('arn:aws:iam::123456789012:role/orders-service'), { identity: admin, scps: [scp] })).toBe('ExplicitlyDenied');
     // ...except for the break-glass role.
     expect(await decide(request('arn:aws:iam::123456789012:role/BreakGlass'), { identity: admin, scps: [scp] })).toBe('Allowed');
+  });
+
+  describe('the private-path enforcement admits every endpoint the personas use', () => {
+    const policies = (rolePrefix: string) => {
+      const resources = template().Resources as Record<string, any>;
+      const [[, role]] = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith(rolePrefix));
+      return (role.Properties.ManagedPolicyArns as Array<{ Ref: string }>).map((ref) => resolveIntrinsics(resources[ref.Ref].Properties.PolicyDocument, EXAMPLE.env));
+    };
+    const call = (rolePrefix: string, action: string, resource: string, endpoint: string) =>
+      decide(
+        { principal: `arn:aws:iam::123456789012:role/${rolePrefix}`, action, resource, context: { 'aws:RequestedRegion': 'us-east-1', 'aws:SourceVpce': endpoint } },
+        { identity: policies(rolePrefix) },
+      );
+
+    test("the invoker's Retrieve through the agents-runtime endpoint", async () => {
+      expect(await call('InvokerRole', 'bedrock:Retrieve', EXAMPLE.knowledgeBaseArn, EXAMPLE.endpointIds.agentsRuntime)).toBe('Allowed');
+    });
+    test("the builder's agent calls through the bedrock-agent endpoint", async () => {
+      expect(await call('BuilderRole', 'bedrock:ListAgents', '*', EXAMPLE.endpointIds.agents)).toBe('Allowed');
+    });
+    test('the auditor is enforced too: reads from outside the endpoints are denied', async () => {
+      expect(await call('AuditorRole', 'bedrock:ListFoundationModels', '*', EXAMPLE.endpointIds.controlPlane)).toBe('Allowed');
+      expect(await call('AuditorRole', 'bedrock:ListFoundationModels', '*', 'vpce-0somewhereelse00000')).toBe('ExplicitlyDenied');
+    });
   });
 
   test('template snapshot', () => {

@@ -61,10 +61,17 @@ describe('data protection building blocks', () => {
         'NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS',
         'HIPAA.Security::HIPAA.Security-S3DefaultEncryptionKMS',
         'PCI.DSS.321::PCI.DSS.321-S3DefaultEncryptionKMS',
+        // Control Tower: what S3 server access logging cannot do with its target, and Object Lock left to the caller.
+        'ControlTower::s3_bucket_default_encryption_kms_check',
+        'ControlTower::s3_bucket_logging_enabled_check',
+        'ControlTower::s3_bucket_object_lock_enabled_check',
+        // The platform key's two documented unconditioned publishers.
+        'BedrockPlatform::BedrockPlatform-KMS2[Service::cloudwatch.amazonaws.com]',
+        'BedrockPlatform::BedrockPlatform-KMS2[Service::events.amazonaws.com]',
       ]),
     );
-    // Only the access-log bucket carries the SSE-S3 acknowledgements (the packs recognise it as a log target, so it needs no logging one).
+    // Only the access-log bucket carries the SSE-S3 and logging acknowledgements (the packs recognise it as a log target).
     const onDataBucket = synth.compliance.acknowledgements.filter((a) => a.path.startsWith('Data/Documents/Bucket/'));
-    expect(onDataBucket.every((a) => /ReplicationEnabled/.test(a.id))).toBe(true);
+    expect(onDataBucket.every((a) => /ReplicationEnabled|object_lock_enabled/.test(a.id))).toBe(true);
   });
 });
