@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import type { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 
 /** Name of the plugin in the validation report; acknowledgements use it as namespace: `ControlTower::<rule name>`. */
 export const CONTROL_TOWER_PLUGIN_NAME = 'ControlTower';
@@ -69,6 +69,10 @@ export class ControlTowerChecks implements IPolicyValidationPluginBeta1 {
       (f) => !this.disabled.has(path.parse(f).name) && [...typesOf(f)].some((t) => present.has(t)),
     );
     if (rules.length === 0) return { success: true, violations: [] };
-    return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate(context);
+    // Loaded only when the rules run: the package is an optional peer dependency, and an app that
+    // passes `controlTower: false` to addCompliancePacks need not install it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { CfnGuardValidator: Validator } = require('@cdklabs/cdk-validator-cfnguard') as { CfnGuardValidator: typeof CfnGuardValidator };
+    return new Validator({ controlTowerRulesEnabled: false, rules }).validate(context);
   }
 }
