@@ -2,6 +2,29 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const LAYERS = ['core', 'data-protection', 'identity', 'network', 'governance', 'compliance'];
+
+/** One no-restricted-imports rule per lib/ folder: every other folder (and the facade) it may not import. */
+function layerRules(allowed) {
+  return Object.entries(allowed).map(([layer, below]) => {
+    const forbidden = [...LAYERS.filter((l) => l !== layer && !below.includes(l)), 'platform'];
+    return {
+      files: [`lib/${layer}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: forbidden.map((f) => ({
+              group: [`../${f}`, `../${f}/*`, `../../lib/${f}`, `../../lib/${f}/*`],
+              message: `lib/${layer} may import only from ${below.length ? below.map((b) => `lib/${b}`).join(', ') : 'nothing else in lib'}: see the layers in eslint.config.mjs and the README's architecture section.`,
+            })),
+          },
+        ],
+      },
+    };
+  });
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'lambda-bundles/', 'cdk.out/', '**/cdk.out/', 'cdk.out.examples/', 'coverage/', '.bench/'] },
   js.configs.recommended,
@@ -15,6 +38,16 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'off',
     },
   },
+  // Layers: core <- data-protection <- identity, network <- governance <- platform. A folder imports
+  // only from the layers below it (compliance tooling only from core), so a wrong import fails lint.
+  ...layerRules({
+    core: [],
+    'data-protection': ['core'],
+    identity: ['core', 'data-protection'],
+    network: ['core', 'data-protection'],
+    governance: ['core', 'data-protection', 'identity', 'network'],
+    compliance: ['core'],
+  }),
   {
     // Tests and the test kit read synthesized JSON, which is untyped by nature.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],

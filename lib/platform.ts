@@ -9,12 +9,12 @@ import { BedrockFeature } from './network/bedrock-features';
 import { BedrockPrivateLink, BedrockPrivateLinkProps } from './network/bedrock-private-link';
 import { DirectConnectPath, DirectConnectPathProps } from './network/direct-connect-path';
 import { PublicPath, PublicPathProps } from './network/public-path';
-import { BedrockAuditorRole, BedrockAuditorRoleProps } from './security/auditor-role';
-import { BedrockEnforcement, BedrockEnforcementProps } from './security/bedrock-enforcement';
-import { BedrockBuilderRole, BedrockBuilderRoleProps } from './security/builder-role';
-import { BedrockInvokerRole, BedrockInvokerRoleProps } from './security/invoker-role';
-import { BedrockOperatorRole, BedrockOperatorRoleProps } from './security/operator-role';
-import { AccessLogsBucket } from './security/secure-bucket';
+import { BedrockAuditorRole, BedrockAuditorRoleProps } from './identity/auditor-role';
+import { BedrockEnforcement, BedrockEnforcementProps } from './identity/bedrock-enforcement';
+import { BedrockBuilderRole, BedrockBuilderRoleProps } from './identity/builder-role';
+import { BedrockInvokerRole, BedrockInvokerRoleProps } from './identity/invoker-role';
+import { BedrockOperatorRole, BedrockOperatorRoleProps } from './identity/operator-role';
+import { AccessLogsBucket } from './data-protection/secure-bucket';
 
 /** How applications reach Bedrock. PrivateLink is the default; the others are opt-in. */
 export interface PlatformNetworkProps {

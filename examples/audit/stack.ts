@@ -2,7 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PlatformKey } from '../../lib/core';
 import { BedrockAuditTrail, ModelInvocationLogging } from '../../lib/governance';
-import { AccessLogsBucket } from '../../lib/security';
+import { AccessLogsBucket } from '../../lib/data-protection';
 
 /** Account and Regions of the example (AZ context for both is in cdk.json, so synth needs no credentials). */
 const ACCOUNT = '123456789012';

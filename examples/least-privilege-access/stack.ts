@@ -9,7 +9,7 @@ import {
   BedrockOperatorRole,
   ModelTarget,
   PersonaTrust,
-} from '../../lib/security/least-privilege';
+} from '../../lib/identity';
 
 /** Resources the example's personas are scoped to; in a real platform the other constructs provide them. */
 export const EXAMPLE = {

@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
 import { isResolved } from '../core/validate';
-import { SecureTopic } from '../security/secure-topic';
+import { SecureTopic } from '../data-protection/secure-topic';
 
 /** Properties of an {@link AlertTopic}. */
 export interface AlertTopicProps {

@@ -1,6 +1,6 @@
 import { Names } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { PLATFORM_AUDIT_ALARM_NAME_PREFIX } from '../security/operator-policy';
+import { PLATFORM_AUDIT_ALARM_NAME_PREFIX } from '../identity/operator-policy';
 
 /**
  * A unique name under the audit-alarm prefix for an alarm of `scope`: the operator persona's

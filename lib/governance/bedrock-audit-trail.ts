@@ -9,13 +9,13 @@ import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
 import { PlatformKey } from '../core/platform-key';
 import { requireOneOf, requirePattern } from '../core/validate';
-import { SecureBucket } from '../security/secure-bucket';
-import { SecureLogGroup } from '../security/secure-log-group';
+import { SecureBucket } from '../data-protection/secure-bucket';
+import { SecureLogGroup } from '../data-protection/secure-log-group';
 import { ALL_BEDROCK_DATA_EVENTS, BedrockDataEvents, DEFAULT_BEDROCK_DATA_EVENTS } from './bedrock-data-events';
 import { HighRiskActivity } from './high-risk-activity';
 import { HighRiskActivityAlerts } from './high-risk-activity-alerts';
 import { LogArchiveProps, logArchive } from './log-archive';
-import { wildcardResourceFinding } from '../security/wildcard-acknowledgement';
+import { wildcardResourceFinding } from '../core/wildcard-acknowledgement';
 
 /** Properties of a {@link BedrockAuditTrail}. */
 export interface BedrockAuditTrailProps extends LogArchiveProps {

@@ -10,8 +10,8 @@ import { Construct } from 'constructs';
 import { bundledHandlerCode, PLATFORM_LAMBDA_RUNTIME } from '../core/bundled-code';
 import { SupportEndpoint } from '../core/endpoint-needs';
 import { requireIntegerInRange } from '../core/validate';
-import { SecureLogGroup } from '../security/secure-log-group';
-import { wildcardResourceFinding } from '../security/wildcard-acknowledgement';
+import { SecureLogGroup } from '../data-protection/secure-log-group';
+import { wildcardResourceFinding } from '../core/wildcard-acknowledgement';
 
 /** Properties of an {@link InvocationLoggingHandler}. */
 export interface InvocationLoggingHandlerProps {

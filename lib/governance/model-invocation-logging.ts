@@ -12,8 +12,8 @@ import { IVpcEndpointConsumer, recordRequiredEndpoints, SupportEndpoint } from '
 import { PlatformValidationError } from '../core/errors';
 import { PlatformKey } from '../core/platform-key';
 import { isResolved, requirePattern } from '../core/validate';
-import { SecureBucket } from '../security/secure-bucket';
-import { SecureLogGroup } from '../security/secure-log-group';
+import { SecureBucket } from '../data-protection/secure-bucket';
+import { SecureLogGroup } from '../data-protection/secure-log-group';
 import { AlertTopic } from './alert-topic';
 import { auditAlarmName } from './audit-alarm-name';
 import { InvocationLoggingHandler } from './invocation-logging-handler';

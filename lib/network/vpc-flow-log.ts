@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { KeyConsumer, PlatformKey } from '../core/platform-key';
-import { SecureLogGroup } from '../security/secure-log-group';
+import { SecureLogGroup } from '../data-protection/secure-log-group';
 
 /** Properties of a {@link VpcFlowLog}. */
 export interface VpcFlowLogProps {

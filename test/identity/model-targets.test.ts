@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { REGION_PATTERN } from '../../lib/security/bedrock-arns';
+import { REGION_PATTERN } from '../../lib/identity/bedrock-arns';
 import {
   ALL_GEOGRAPHIES,
   BedrockEnforcement,
@@ -10,7 +10,7 @@ import {
   ModelTarget,
   narrowestGeographyOf,
   PrivatePathScope,
-} from '../../lib/security/least-privilege';
+} from '../../lib/identity';
 import { cdkJsonContext } from '../kit/synth';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };

@@ -1,11 +1,11 @@
 import { CfnElement } from 'aws-cdk-lib';
 import { buildLeastPrivilegeAccess, EXAMPLE } from '../../examples/least-privilege-access/stack';
-import { BedrockEnforcement } from '../../lib/security/least-privilege';
+import { BedrockEnforcement } from '../../lib/identity';
 import { decide } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
 import { synthesize } from '../kit/synth';
-import { expectDataProtected } from './data-protection';
+import { expectDataProtected } from '../data-protection/data-protection';
 
 let enforcement: BedrockEnforcement | undefined;
 let enforcementPolicyId = '';

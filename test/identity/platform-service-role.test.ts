@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PlatformValidationError } from '../../lib/core/errors';
-import { PLATFORM_SERVICE_ROLE_PATH, PlatformServiceRole, PlatformServiceRoleProps } from '../../lib/security/platform-service-role';
+import { PLATFORM_SERVICE_ROLE_PATH, PlatformServiceRole, PlatformServiceRoleProps } from '../../lib/identity/platform-service-role';
 import { decide, IamRequest } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResources } from './wildcard-acknowledgement';
+import { acknowledgeWildcardResources } from '../core/wildcard-acknowledgement';
 
 /** One Allow statement of a persona, and why any wildcard resource in it cannot be narrowed. */
 export interface PersonaAllow {

@@ -12,7 +12,7 @@ import {
   InferenceGeography,
   ModelTarget,
   PersonaTrust,
-} from '../../lib/security/least-privilege';
+} from '../../lib/identity';
 import { decide, IamRequest, PolicyJson } from '../kit/iam';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
 import { resolveIntrinsics } from '../kit/intrinsics';

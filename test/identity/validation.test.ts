@@ -11,7 +11,7 @@ import {
   ModelTarget,
   PersonaTrust,
   PrivatePathScope,
-} from '../../lib/security/least-privilege';
+} from '../../lib/identity';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const stack = () => new Stack(new App(), 'S', { env: ENV });

@@ -9,7 +9,7 @@ import {
   BedrockOperatorRole,
   ModelTarget,
   PersonaTrust,
-} from '../../lib/security/least-privilege';
+} from '../../lib/identity';
 import { decide } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';

@@ -2,7 +2,7 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BedrockAuditorPolicy, BedrockBuilderPolicy, BedrockEnforcement, BedrockInvokerPolicy, BedrockInvokerRole, ModelTarget, PersonaTrust } from '../../lib/security/least-privilege';
+import { BedrockAuditorPolicy, BedrockBuilderPolicy, BedrockEnforcement, BedrockInvokerPolicy, BedrockInvokerRole, ModelTarget, PersonaTrust } from '../../lib/identity';
 import { cdkJsonContext } from '../kit/synth';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };

@@ -8,7 +8,7 @@ import {
   PersonaTrust,
   PLATFORM_ALARM_NAME_PREFIX,
   PLATFORM_AUDIT_ALARM_NAME_PREFIX,
-} from '../../lib/security/least-privilege';
+} from '../../lib/identity';
 import { Decision, decide } from '../kit/iam';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
 import { synthesize } from '../kit/synth';

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { BedrockEnforcement } from '../../lib/security/least-privilege';
+import { BedrockEnforcement } from '../../lib/identity';
 import { cdkJsonContext, synthesize } from '../kit/synth';
 import { decide, IamRequest, PolicyJson } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
