@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from '../core/wildcard-acknowledgement';
@@ -18,6 +19,26 @@ function identityOf(principal: iam.IPrincipal): { addManagedPolicy(policy: iam.I
   const p = principal as unknown as Record<string, unknown>;
   const named = ['roleArn', 'userArn', 'groupArn'].some((k) => typeof p[k] === 'string');
   return named && typeof p.addManagedPolicy === 'function' ? (principal as unknown as { addManagedPolicy(policy: iam.IManagedPolicy): void }) : undefined;
+}
+
+/** Policies attached so far, per role, user or group: to spot personas whose denies cancel each other. */
+const ATTACHED_POLICIES = new WeakMap<object, AttachablePolicy[]>();
+
+/** IAM's action matching: case-insensitive, `*` and `?` wildcards. */
+function actionMatches(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return regex.test(action);
+}
+
+/**
+ * The actions `allowing` grants that an unconditional explicit deny of `denying` blocks outright.
+ * Conditional denies (the enforcement's guardrail, endpoint and Region switches) are meant to narrow
+ * other policies and are not conflicts.
+ */
+export function cancelledActions(allowing: readonly iam.PolicyStatement[], denying: readonly iam.PolicyStatement[]): string[] {
+  const denies = denying.filter((s) => s.effect === iam.Effect.DENY && Object.keys(s.conditions ?? {}).length === 0).flatMap((s) => s.actions);
+  const allows = allowing.filter((s) => s.effect === iam.Effect.ALLOW).flatMap((s) => s.actions);
+  return [...new Set(allows.filter((a) => denies.some((d) => actionMatches(d, a) || actionMatches(a, d))))];
 }
 
 /**
@@ -71,7 +92,10 @@ export abstract class AttachablePolicy extends Construct {
     // everywhere in CDK.
     const policy = this.managedPolicy;
     const target = identityOf(principal);
-    if (target) this.attachOnce(target, () => target.addManagedPolicy(policy));
+    if (target) {
+      this.attachOnce(target, () => target.addManagedPolicy(policy));
+      this.warnOnCancellingPersonas(target, principal);
+    }
     const viaPrincipal = target === undefined;
 
     // Build an ordinary iam.Grant (statements + dependency on the policy) for callers that use it.
@@ -97,6 +121,27 @@ export abstract class AttachablePolicy extends Construct {
   protected addStatement(statement: iam.PolicyStatement): void {
     this.statements.push(statement);
     this.managedPolicy.addStatements(statement);
+  }
+
+  /**
+   * Two personas on one principal whose explicit denies cancel each other's permissions (build and
+   * operate, invoke and audit) leave it unable to do either job, with no error until run time: say
+   * so at synth.
+   */
+  private warnOnCancellingPersonas(target: object, principal: iam.IPrincipal): void {
+    const others = ATTACHED_POLICIES.get(target) ?? [];
+    if (others.includes(this)) return;
+    for (const other of others) {
+      for (const [allowing, denying] of [[this, other], [other, this]] as const) {
+        const cancelled = cancelledActions(allowing.statements, denying.statements);
+        if (cancelled.length === 0) continue;
+        Annotations.of(this).addWarningV2(
+          'bedrock-secure-platform:personasCancelEachOther',
+          `${allowing.node.path} and ${denying.node.path} are attached to the same principal (${principal}): the explicit denies of ${denying.node.path} block ${cancelled.slice(0, 5).join(', ')}${cancelled.length > 5 ? ` and ${cancelled.length - 5} more` : ''} that ${allowing.node.path} allows. Give each persona its own role.`,
+        );
+      }
+    }
+    ATTACHED_POLICIES.set(target, [...others, this]);
   }
 
   private attachOnce(key: object, attach: () => void): void {
