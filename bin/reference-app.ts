@@ -1,7 +1,8 @@
 import { App, CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { BedrockFeature, BedrockPlatform, GuardrailReference, ModelTarget, PersonaTrust } from '../lib';
+import { BedrockFeature, BedrockPlatform, GuardrailReference, PersonaTrust } from '../lib';
+import { BedrockModel } from '../lib/core';
 
 /** Account and Region of the reference deployment; AZ context for them is in cdk.json, so synth needs no credentials. */
 export const REFERENCE_ENV = { account: '123456789012', region: 'us-east-1' };
@@ -9,11 +10,8 @@ export const REFERENCE_ENV = { account: '123456789012', region: 'us-east-1' };
 /** The corporate networks of the reference deployment (reached over Direct Connect). */
 export const REFERENCE_ON_PREMISES_CIDRS = ['192.168.0.0/16'];
 
-/** Models the applications may use: one list feeds the runtime endpoint policy and the invoker's IAM policy. */
-export const REFERENCE_MODELS = {
-  foundationModelIds: ['amazon.nova-lite-v1:0', 'amazon.titan-embed-text-v2:0'],
-  inferenceProfileIds: ['us.amazon.nova-pro-v1:0'],
-};
+/** Models the applications may use: one list feeds the endpoint policies and the invoker's IAM policy. */
+export const REFERENCE_MODELS: BedrockModel[] = ['amazon.nova-lite-v1:0', 'amazon.titan-embed-text-v2:0', 'us.amazon.nova-pro-v1:0'].map((id) => BedrockModel.parse(id));
 
 /**
  * The platform guardrail every invocation must carry: created in the stack (content filters and
@@ -80,29 +78,23 @@ export function buildReferenceApp(app: App): Stack[] {
   // the platform's enforcement names the guardrail: the key ARN is filled in at synth time.
   const guardrail = platformGuardrail(stack, Lazy.string({ produce: () => platform.encryptionKey.keyArn }));
   const platform = new BedrockPlatform(stack, 'Platform', {
+    models: REFERENCE_MODELS,
     network: {
-      privateLink: { features: [BedrockFeature.RUNTIME, BedrockFeature.AGENTS_RUNTIME, BedrockFeature.AGENTS_BUILD], models: REFERENCE_MODELS },
+      privateLink: { features: [BedrockFeature.RUNTIME, BedrockFeature.AGENTS_RUNTIME, BedrockFeature.AGENTS_BUILD] },
       directConnect: { onPremisesCidrs: REFERENCE_ON_PREMISES_CIDRS },
     },
     alertEmails: ['bedrock-platform-alerts@example.com'],
     access: {
       enforcement: {
         requireGuardrail: guardrail,
-        guardrailExemptModelIds: ['amazon.titan-embed-text-v2:0'],
+        guardrailExemptModels: [BedrockModel.foundationModel('amazon.titan-embed-text-v2:0')],
         requirePrivatePath: true,
         dataResidency: { allowedRegions: [env.region] },
         scpExemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass', 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
       },
-      invoker: {
-        trust: PersonaTrust.service('lambda.amazonaws.com'),
-        models: [
-          ...REFERENCE_MODELS.foundationModelIds.map((id) => ModelTarget.foundationModel(id)),
-          ...REFERENCE_MODELS.inferenceProfileIds.map((id) => ModelTarget.crossRegionProfile(id)),
-        ],
-        guardrail,
-      },
+      invoker: { trust: PersonaTrust.service('lambda.amazonaws.com'), guardrail },
       builder: { trust: workforce, maxSessionDuration: Duration.hours(8) },
-      operator: { trust: workforce, maxSessionDuration: Duration.hours(4), provisionableModelIds: ['amazon.nova-pro-v1:0'] },
+      operator: { trust: workforce, maxSessionDuration: Duration.hours(4), provisionableModels: [BedrockModel.foundationModel('amazon.nova-pro-v1:0')] },
       auditor: { trust: workforce, maxSessionDuration: Duration.hours(4) },
     },
   });

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, requireModels } from './core/bedrock-model';
 import { PlatformValidationError } from './core/errors';
 import { PlatformKey, PlatformKeyProps } from './core/platform-key';
 import { BedrockAuditTrail, BedrockAuditTrailProps } from './governance/bedrock-audit-trail';
@@ -12,6 +13,7 @@ import { PublicPath, PublicPathProps } from './network/public-path';
 import { BedrockAuditorRole, BedrockAuditorRoleProps } from './identity/auditor-role';
 import { BedrockEnforcement, BedrockEnforcementProps } from './identity/bedrock-enforcement';
 import { BedrockBuilderRole, BedrockBuilderRoleProps } from './identity/builder-role';
+import { INVOKER_MODEL_REQUIREMENTS } from './identity/invoker-policy';
 import { BedrockInvokerRole, BedrockInvokerRoleProps } from './identity/invoker-role';
 import { BedrockOperatorRole, BedrockOperatorRoleProps } from './identity/operator-role';
 import { AccessLogsBucket } from './data-protection/secure-bucket';
@@ -26,10 +28,11 @@ export interface PlatformNetworkProps {
   readonly publicPath?: PublicPathProps;
   /**
    * Path 2, PrivateLink: interface endpoints per Bedrock feature. Set `false` to have none (then
-   * the platform's own deploy-time function runs outside any VPC).
+   * the platform's own deploy-time function runs outside any VPC). Its models are the platform's
+   * `models`.
    * @default `{ features: [RUNTIME, AGENTS_RUNTIME] }` in a new isolated VPC (no NAT, no internet route)
    */
-  readonly privateLink?: Omit<BedrockPrivateLinkProps, 'vpc' | 'encryptionKey'> | false;
+  readonly privateLink?: Omit<BedrockPrivateLinkProps, 'vpc' | 'encryptionKey' | 'models'> | false;
   /**
    * Path 3, Direct Connect from the corporate network to the PrivateLink VPC, with an inbound
    * resolver for on-premises DNS. Needs `privateLink`.
@@ -50,8 +53,8 @@ export interface PlatformAccessProps {
    * @default no enforcement
    */
   readonly enforcement?: Omit<BedrockEnforcementProps, 'requirePrivatePath'> & { readonly requirePrivatePath?: boolean };
-  /** Application runtime: invoke the allowed models. @default no invoker role */
-  readonly invoker?: Omit<BedrockInvokerRoleProps, 'encryptionKey' | 'enforcement'>;
+  /** Application runtime: invoke the platform's `models`. @default no invoker role */
+  readonly invoker?: Omit<BedrockInvokerRoleProps, 'encryptionKey' | 'enforcement' | 'models'>;
   /** Builds knowledge bases, guardrails, prompts, agents. @default no builder role */
   readonly builder?: Omit<BedrockBuilderRoleProps, 'encryptionKey' | 'enforcement'>;
   /** Runs provisioned throughput, logging configuration, alarms. @default no operator role */
@@ -64,8 +67,9 @@ export interface PlatformAccessProps {
 export interface BedrockPlatformProps {
   /**
    * An existing customer-managed key to encrypt everything with (see `PlatformKey.fromKeyArn`).
-   * Its policy must already admit the services the platform uses (`PlatformKey.consumerStatements`).
-   * @default a new {@link PlatformKey}
+   * Its policy must already admit the services the platform uses: the synth warnings name each
+   * missing statement (`PlatformKey.consumerStatements` renders them).
+   * @default a new {@link PlatformKey} owned by the platform (`<platform>/Key`)
    */
   readonly encryptionKey?: kms.IKey;
 
@@ -74,6 +78,17 @@ export interface BedrockPlatformProps {
    * @default PlatformKey defaults
    */
   readonly key?: PlatformKeyProps;
+
+  /**
+   * The models applications may invoke, listed once: the private path's endpoint policies (runtime,
+   * agents runtime, Mantle) and the invoker persona's IAM policy are both derived from this list,
+   * so they allow the same models. Build entries with `BedrockModel.parse('us.amazon.nova-pro-v1:0')`
+   * or a factory. The invoker gets every model but Mantle models (reached with bedrock-mantle
+   * actions, which it does not hold); with an invoker, `*` patterns are refused (IAM grants name
+   * exact models) and application profiles need their source.
+   * @default DEFAULT_TEXT_MODELS (Amazon Nova Micro/Lite/Pro and Titan Text Embeddings V2, on demand in the stack's Region)
+   */
+  readonly models?: readonly BedrockModel[];
 
   /**
    * Connection paths to Bedrock.
@@ -114,6 +129,8 @@ export const DEFAULT_PRIVATE_FEATURES: readonly BedrockFeature[] = [BedrockFeatu
  * invocation logging, wired with secure defaults. Each part is also usable on its own.
  */
 export class BedrockPlatform extends Construct {
+  /** The models applications may invoke (`models`, or the default). */
+  public readonly models: readonly BedrockModel[];
   /** Key that encrypts every log group, bucket and topic of the platform. */
   public readonly encryptionKey: kms.IKey;
   /** The platform key, when this construct created it. */
@@ -140,6 +157,7 @@ export class BedrockPlatform extends Construct {
 
   constructor(scope: Construct, id: string, props: BedrockPlatformProps = {}) {
     super(scope, id);
+    this.models = this.validateModels(props);
     if (props.encryptionKey) {
       this.encryptionKey = props.encryptionKey;
     } else {
@@ -158,6 +176,7 @@ export class BedrockPlatform extends Construct {
       const privateLink = network.privateLink ?? { features: DEFAULT_PRIVATE_FEATURES };
       this.privateLink = new BedrockPrivateLink(this, 'PrivateLink', {
         ...privateLink,
+        models: this.models,
         ...(this.publicPath ? { vpc: this.publicPath.vpc } : { encryptionKey }),
       });
     }
@@ -207,6 +226,34 @@ export class BedrockPlatform extends Construct {
     return this.invoker.permissions.grantInvoke(grantee);
   }
 
+  /**
+   * The one model list, checked once with the prop names of this construct: for the endpoints, and
+   * for the invoker when there is one; the 0.x per-construct lists are refused.
+   */
+  private validateModels(props: BedrockPlatformProps): readonly BedrockModel[] {
+    const misplaced: Array<[string, unknown]> = [
+      ['network.privateLink.models', props.network?.privateLink ? (props.network.privateLink as { models?: unknown }).models : undefined],
+      ['access.invoker.models', (props.access?.invoker as { models?: unknown } | undefined)?.models],
+    ];
+    for (const [prop, value] of misplaced) {
+      if (value !== undefined) throw new PlatformValidationError(this, prop, '(set)', 'List the models once, in the top-level models prop: the endpoints and the invoker both take them from there.');
+    }
+    const models = requireModels(this, 'models', props.models ?? DEFAULT_TEXT_MODELS, { allowPatterns: true });
+    models.forEach((m, i) => {
+      const prop = `models[${i}]`;
+      if (props.access?.invoker && m.kind !== BedrockModelKind.MANTLE_MODEL) m.validate(this, prop, INVOKER_MODEL_REQUIREMENTS);
+      if (props.access?.enforcement?.dataResidency && m.isGlobalProfile) {
+        throw new PlatformValidationError(
+          this,
+          prop,
+          m.identifier,
+          'A global profile routes requests to Regions outside access.enforcement.dataResidency.allowedRegions, whose deny refuses them: use a geographic profile (e.g. \'us.\' or \'eu.\') or drop dataResidency.',
+        );
+      }
+    });
+    return models;
+  }
+
   private createAccess(access: PlatformAccessProps) {
     const { requirePrivatePath, ...switches } = access.enforcement ?? {};
     let privatePath: BedrockEnforcementProps['requirePrivatePath'];
@@ -227,7 +274,14 @@ export class BedrockPlatform extends Construct {
     const logging = this.invocationLogging;
     return {
       enforcement,
-      invoker: access.invoker && new BedrockInvokerRole(this, 'Invoker', { ...access.invoker, encryptionKey, enforcement }),
+      invoker:
+        access.invoker &&
+        new BedrockInvokerRole(this, 'Invoker', {
+          ...access.invoker,
+          models: this.models.filter((m) => m.kind !== BedrockModelKind.MANTLE_MODEL),
+          encryptionKey,
+          enforcement,
+        }),
       builder: access.builder && new BedrockBuilderRole(this, 'Builder', { ...access.builder, encryptionKey, enforcement }),
       operator: access.operator && new BedrockOperatorRole(this, 'Operator', { ...access.operator, enforcement, invocationLoggingRole: logging?.deliveryRole }),
       auditor:

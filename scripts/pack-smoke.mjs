@@ -2,11 +2,18 @@
 // Proves the package is consumable: `npm pack`s it, installs the tarball into a throwaway CDK app
 // outside the repo (plain JavaScript, no TypeScript, no esbuild), and synthesizes constructs from it
 // with the compliance packs. Dependencies come from the npm cache that `npm ci` filled.
-import { execFileSync } from 'node:child_process';
+// Then type-checks a TypeScript consumer of both entry points ('bedrock-secure-platform' and
+// 'bedrock-secure-platform/compliance') with the repository's own tsc, under `moduleResolution:
+// node10` (older `cdk init` projects: `exports` ignored, so the `typesVersions` fallback must map
+// './compliance') and under `node16` (`exports` and its `types` conditions).
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -53,7 +60,43 @@ if (!types.includes('AWS::KMS::Key') || !types.includes('AWS::S3::Bucket')) thro
 console.log('consumer app synthesized ' + types.length + ' resources from the packed tarball');
 `);
   process.stdout.write(sh('node', ['app.js'], app));
-  console.log(`package smoke test: ${tarballName} (${files.filter((f) => f && !f.endsWith('/')).length} files) installs and synthesizes outside the repo`);
+
+  // TypeScript consumers. `@ts-expect-error` lines prove the types are the package's, not `any`.
+  writeFileSync(join(app, 'consumer.ts'), `
+import { App, Stack } from 'aws-cdk-lib';
+import { KeyConsumer, PlatformKey, SecureBucket, type PlatformKeyProps } from '${pkg.name}';
+import { addCompliancePacks, readComplianceSummary, type ComplianceSummary } from '${pkg.name}/compliance';
+
+const app = new App();
+const stack = new Stack(app, 'Consumer');
+const props: PlatformKeyProps = { consumers: [KeyConsumer.CLOUDWATCH_LOGS] };
+const key = new PlatformKey(stack, 'Key', props);
+new SecureBucket(stack, 'Data', { encryptionKey: key.key });
+// @ts-expect-error rotationPeriodDays is a number of days
+new PlatformKey(stack, 'Wrong', { rotationPeriodDays: 'yearly' });
+addCompliancePacks(app, { controlTower: false });
+const summary: ComplianceSummary | undefined = readComplianceSummary('cdk.out');
+// @ts-expect-error findings is a list, not a count
+const count: number = summary?.findings;
+export { count };
+`);
+  const tsc = join(root, 'node_modules', '.bin', 'tsc');
+  const resolutions = { node10: 'commonjs', node16: 'node16' };
+  const typeCheckStart = Date.now();
+  // Both at once: each run parses aws-cdk-lib's declarations, and one tsc uses one core.
+  await Promise.all(Object.entries(resolutions).map(([moduleResolution, module]) => {
+    const config = join(app, `tsconfig.${moduleResolution}.json`);
+    writeFileSync(config, JSON.stringify({
+      compilerOptions: { target: 'ES2022', lib: ['ES2022'], module, moduleResolution, strict: true, noEmit: true, skipLibCheck: true, types: [] },
+      files: ['consumer.ts'],
+    }));
+    return execFileAsync(tsc, ['-p', config, '--pretty', 'false'], { cwd: app, encoding: 'utf8' }).catch((e) => {
+      const hint = moduleResolution === 'node10' ? ' (node10 ignores `exports`: package.json `typesVersions` must map every subpath entry point)' : '';
+      throw new Error(`a TypeScript consumer with moduleResolution ${moduleResolution} does not type-check against the packed types${hint}:\n${e.stdout}${e.stderr}`);
+    });
+  }));
+  console.log(`TypeScript consumer of '${pkg.name}' and '${pkg.name}/compliance' type-checks under moduleResolution ${Object.keys(resolutions).join(' and ')} (${((Date.now() - typeCheckStart) / 1000).toFixed(1)} s)`);
+  console.log(`package smoke test: ${tarballName} (${files.filter((f) => f && !f.endsWith('/')).length} files) installs, synthesizes and type-checks outside the repo`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

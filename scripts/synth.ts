@@ -1,15 +1,36 @@
 /**
  * Synthesizes CDK apps offline with the pinned CLI, strict CloudFormation registry validation and the
  * compliance packs, then prints a summary per app: stacks, resources per stack, findings,
- * acknowledgements and the estimated fixed monthly cost. Exits non-zero on any failed synth or
- * unacknowledged finding.
+ * acknowledgements, pre-deploy problems and the estimated fixed monthly cost. Exits non-zero on any
+ * failed synth, unacknowledged finding or pre-deploy problem.
  *
  *   tsx scripts/synth.ts                 the reference app (bin/app.ts) into cdk.out
  *   tsx scripts/synth.ts --all           the reference app and every examples/<name>/app.ts
- *   tsx scripts/synth.ts --app <entry>   one app
+ *   tsx scripts/synth.ts --app <entry>   one app (bin/app.ts goes to cdk.out, an example to cdk.out.examples/<name>)
  *   add --verbose to list every acknowledgement with its reason
+ *   add --if-stale to keep an assembly that is fresh (see below) instead of synthesizing it again
+ *
+ * Each app is synthesized once per `npm test`, here, and the jest suites read that same assembly
+ * (test/kit/synth.ts `loadAssembly`). So that they can, every assembly gets a stamp
+ * (`bsp-synth-stamp.json`) that records
+ *   - a content hash of every input of a synthesis (lib/, bin/, examples/, the Lambda bundles,
+ *     cdk.json, tsconfig.json, package.json, the installed dependency tree, this script), taken
+ *     before the CLI starts;
+ *   - the CLI arguments;
+ *   - the validation plugins the app registered (recorded by the launcher below: the validation
+ *     report lists only plugins that had something to say, so it cannot tell a clean pack from a
+ *     pack that never ran);
+ *   - a content hash of the assembly's files as the CLI left them.
+ * An assembly is fresh when all of these still hold; `assemblyStatus` says why one is not.
+ * Synthesis, and reading an assembly in the tests, happen under a lock per output directory.
+ *
+ * The CLI runs with --no-version-reporting --no-path-metadata --no-asset-metadata: the templates are
+ * then byte for byte those of an in-process `new App().synth()` with cdk.json's context (what the
+ * unit tests and their snapshots see), without the AWS::CDK::Metadata resource and the
+ * `aws:cdk:path`/`aws:asset:*` resource metadata, which `cdk deploy` (cdk.json's app) still adds.
  */
 import { spawn } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { COMPLIANCE_PACK_NAMES } from '../lib/compliance/packs';
@@ -20,9 +41,20 @@ import { readComplianceSummary } from '../lib/compliance/report';
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
 
-interface Target {
+/** Stamp of a synthesized assembly, in its directory. */
+export const STAMP_FILE = 'bsp-synth-stamp.json';
+/** Written by the launcher, in the assembly directory: names of the validation plugins the app registered. */
+const PLUGINS_FILE = 'bsp-validation-plugins.json';
+const STAMP_VERSION = 1;
+
+/** What the stamp hashes: everything a synthesis of any app here reads; node_modules through npm's record of the installed tree. */
+const INPUT_ROOTS = ['lib', 'bin', 'examples', 'lambda-bundles', 'cdk.json', 'tsconfig.json', 'package.json', 'node_modules/.package-lock.json', 'scripts/synth.ts'];
+
+export interface Target {
   readonly name: string;
+  /** Entry file, relative to the repository root, e.g. `bin/app.ts`. */
   readonly entry: string;
+  /** Assembly directory, relative to the repository root. */
   readonly outdir: string;
 }
 
@@ -33,39 +65,229 @@ interface Outcome {
   readonly lines: string[];
 }
 
+/** The stamp of a synthesized assembly. */
+export interface SynthStamp {
+  readonly version: number;
+  readonly entry: string;
+  readonly cliArgs: string[];
+  /** Hash over every input file. */
+  readonly inputs: string;
+  /** Hash of each input file, by path: to say which ones changed. */
+  readonly inputFiles: Record<string, string>;
+  /** Hash of the assembly's files as the CLI left them. */
+  readonly outputs: string;
+  /** Names of the validation plugins the app registered; undefined when the app never got to synth. */
+  readonly plugins?: string[];
+  readonly exitCode: number;
+  /** Last lines of the CLI's stderr when it failed. */
+  readonly stderrTail: string[];
+  readonly seconds: number;
+  readonly synthesizedAt: string;
+}
+
+/** The target of an app entry: the reference app goes to cdk.out, `examples/<name>/app.ts` to cdk.out.examples/<name>. */
+export function targetFor(entry: string): Target {
+  const rel = path.relative(ROOT, path.resolve(ROOT, entry)).split(path.sep).join('/');
+  if (rel === 'bin/app.ts') return { name: 'reference app', entry: rel, outdir: 'cdk.out' };
+  const name = path.basename(path.dirname(rel));
+  return { name: rel.startsWith('examples/') ? `example ${name}` : name, entry: rel, outdir: path.join('cdk.out.examples', name) };
+}
+
 function targets(args: string[]): Target[] {
-  const reference: Target = { name: 'reference app', entry: 'bin/app.ts', outdir: 'cdk.out' };
   const appIndex = args.indexOf('--app');
   if (appIndex >= 0) {
     const entry = args[appIndex + 1];
     if (!entry) throw new Error('--app needs the path of an app entry, e.g. examples/private-link/app.ts');
-    const name = path.basename(path.dirname(entry));
-    return [{ name, entry, outdir: path.join('cdk.out.examples', name) }];
+    return [targetFor(entry)];
   }
+  const reference = targetFor('bin/app.ts');
   if (!args.includes('--all')) return [reference];
   const examples = fs.existsSync(path.join(ROOT, 'examples'))
     ? fs
         .readdirSync(path.join(ROOT, 'examples'))
         .filter((d) => fs.existsSync(path.join(ROOT, 'examples', d, 'app.ts')))
         .sort()
-        .map((d) => ({ name: `example ${d}`, entry: `examples/${d}/app.ts`, outdir: path.join('cdk.out.examples', d) }))
+        .map((d) => targetFor(`examples/${d}/app.ts`))
     : [];
   return [reference, ...examples];
 }
 
-/** `cdk synth` with the pinned CLI: no credentials, no notices, no telemetry, strict template validation. */
+/**
+ * `cdk synth` with the pinned CLI: no credentials, no notices, no telemetry, strict template
+ * validation, no CDK metadata in the templates (see the header). The app runs through this script's
+ * launcher, which records the validation plugins the app registers.
+ */
 export function cdkSynthArgs(target: Target): string[] {
   return [
     'synth',
-    '--app', `${path.join(BIN, 'tsx')} ${target.entry}`,
+    '--app', `${path.join(BIN, 'tsx')} ${path.join('scripts', 'synth.ts')} --launch ${target.entry}`,
     '--output', target.outdir,
     '--quiet',
     '--no-notices',
+    '--no-version-reporting',
+    '--no-path-metadata',
+    '--no-asset-metadata',
     '-c', '@aws-cdk/core:validateAgainstDefaultRules=true',
   ];
 }
 
-function run(target: Target): Promise<{ code: number; stderr: string; seconds: number }> {
+// ---------------------------------------------------------------------------------------------
+// Fingerprints and stamps
+
+const sha256 = (data: string | Buffer) => crypto.createHash('sha256').update(data).digest('hex');
+
+function filesUnder(rel: string): string[] {
+  const full = path.join(ROOT, rel);
+  if (!fs.existsSync(full)) return [];
+  if (!fs.statSync(full).isDirectory()) return [rel];
+  return fs
+    .readdirSync(full, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(`${rel}/${e.name}`) : e.isFile() ? [`${rel}/${e.name}`] : []));
+}
+
+/** Content hash of every input of a synthesis: the whole and per file. */
+export function inputsFingerprint(): { digest: string; files: Record<string, string> } {
+  const files: Record<string, string> = {};
+  for (const f of INPUT_ROOTS.flatMap(filesUnder).sort()) files[f] = sha256(fs.readFileSync(path.join(ROOT, f)));
+  return { digest: sha256(JSON.stringify(files)), files };
+}
+
+/** Content hash of the files of an assembly directory (its top level: asset directories are named by their own hash). */
+function outputsFingerprint(outdir: string): string {
+  const dir = path.join(ROOT, outdir);
+  const names = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name !== STAMP_FILE)
+    .map((e) => e.name)
+    .sort();
+  return sha256(JSON.stringify(names.map((n) => [n, sha256(fs.readFileSync(path.join(dir, n)))])));
+}
+
+export function readStamp(outdir: string): SynthStamp | undefined {
+  const file = path.join(ROOT, outdir, STAMP_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as SynthStamp;
+  } catch {
+    return undefined;
+  }
+}
+
+export type AssemblyStatus = { readonly fresh: true; readonly stamp: SynthStamp } | { readonly fresh: false; readonly reason: string };
+
+/**
+ * Whether the assembly of `target` is what synthesizing it now would give: it has a stamp, made with
+ * today's CLI arguments from inputs identical to today's, and its files are as the CLI left them.
+ * `inputs` may be passed in to hash the sources once for several targets.
+ */
+export function assemblyStatus(target: Target, inputs = inputsFingerprint()): AssemblyStatus {
+  const stamp = readStamp(target.outdir);
+  if (!stamp) return { fresh: false, reason: `no ${STAMP_FILE} in ${target.outdir} (never synthesized by scripts/synth.ts)` };
+  if (stamp.version !== STAMP_VERSION || stamp.entry !== target.entry) return { fresh: false, reason: `${STAMP_FILE} is of another stamp version or entry` };
+  if (JSON.stringify(stamp.cliArgs) !== JSON.stringify(cdkSynthArgs(target))) return { fresh: false, reason: 'synthesized with other CLI arguments' };
+  if (stamp.inputs !== inputs.digest) {
+    const all = new Set([...Object.keys(stamp.inputFiles), ...Object.keys(inputs.files)]);
+    const changed = [...all].filter((f) => stamp.inputFiles[f] !== inputs.files[f]);
+    const shown = changed.slice(0, 5).join(', ') + (changed.length > 5 ? ` and ${changed.length - 5} more` : '');
+    return { fresh: false, reason: `sources changed since it was synthesized: ${shown}` };
+  }
+  let outputs: string;
+  try {
+    outputs = outputsFingerprint(target.outdir);
+  } catch (e) {
+    return { fresh: false, reason: `cannot read ${target.outdir}: ${(e as Error).message}` };
+  }
+  if (stamp.outputs !== outputs) return { fresh: false, reason: `${target.outdir} was changed after its synthesis (another cdk synth into it?)` };
+  if (!stamp.plugins) return { fresh: false, reason: 'the app did not get to synth' };
+  return { fresh: true, stamp };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lock per assembly directory: one writer, and no reader while it writes
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The lock of an assembly directory: a directory under .cache/locks holding the owner's pid. */
+const lockDir = (outdir: string) => path.join(ROOT, '.cache', 'locks', `${outdir.split(path.sep).join('+')}.lock`);
+
+/** Takes the lock of `outdir` if it is free or its owner died; returns the pid of the live owner otherwise. */
+function tryLock(outdir: string): { taken: true } | { taken: false; owner: string } {
+  const lock = lockDir(outdir);
+  const ownerFile = path.join(lock, 'pid');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(ownerFile, String(process.pid));
+      return { taken: true };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let pid = NaN;
+    let age = 0;
+    try {
+      pid = Number(fs.readFileSync(ownerFile, 'utf8'));
+    } catch {
+      try {
+        age = Date.now() - fs.statSync(lock).mtimeMs;
+      } catch {
+        continue; // released meanwhile
+      }
+    }
+    // A lock without an owner is being created, or was left by a crash between mkdir and write.
+    const stale = pid ? !alive(pid) : age > 5000;
+    if (!stale) return { taken: false, owner: pid ? String(pid) : '?' };
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function unlock(outdir: string): void {
+  fs.rmSync(lockDir(outdir), { recursive: true, force: true });
+}
+
+const LOCK_TIMEOUT_MS = 10 * 60_000;
+
+/** Runs `fn` holding the lock of `outdir`. Synchronous on purpose: the jest loader runs at module level. */
+export function withAssemblyLock<T>(outdir: string, fn: () => T): T {
+  const deadline = Date.now() + LOCK_TIMEOUT_MS;
+  for (let got = tryLock(outdir); !got.taken; got = tryLock(outdir)) {
+    if (Date.now() > deadline) throw new Error(`${outdir} is locked by process ${got.owner} (remove ${path.relative(ROOT, lockDir(outdir))} if that is wrong)`);
+    sleep(200);
+  }
+  try {
+    return fn();
+  } finally {
+    unlock(outdir);
+  }
+}
+
+/** The same for the synth workers, without blocking the event loop. */
+async function withAssemblyLockAsync<T>(outdir: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_TIMEOUT_MS;
+  for (let got = tryLock(outdir); !got.taken; got = tryLock(outdir)) {
+    if (Date.now() > deadline) throw new Error(`${outdir} is locked by process ${got.owner} (remove ${path.relative(ROOT, lockDir(outdir))} if that is wrong)`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  try {
+    return await fn();
+  } finally {
+    unlock(outdir);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synthesis
+
+function runCli(target: Target): Promise<{ code: number; stderr: string; seconds: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(path.join(BIN, 'cdk'), cdkSynthArgs(target), {
@@ -79,10 +301,48 @@ function run(target: Target): Promise<{ code: number; stderr: string; seconds: n
   });
 }
 
+/**
+ * Synthesizes `target` through the CLI into its directory and stamps it, under the directory's lock;
+ * with `ifStale`, keeps a fresh assembly instead. Returns the summary.
+ */
+async function synthesizeTarget(target: Target, options: { ifStale: boolean; verbose: boolean }): Promise<Outcome> {
+  return withAssemblyLockAsync(target.outdir, async () => {
+    if (options.ifStale) {
+      const status = assemblyStatus(target);
+      if (status.fresh) {
+        const { stamp } = status;
+        return summarize(target, stamp.exitCode, stamp.stderrTail.join('\n'), stamp.seconds, options.verbose, `fresh, kept (synthesized ${stamp.synthesizedAt})`);
+      }
+    }
+    const inputs = inputsFingerprint(); // before the CLI reads anything: a file edited meanwhile makes the stamp stale, never the reverse
+    const outdir = path.join(ROOT, target.outdir);
+    fs.rmSync(outdir, { recursive: true, force: true });
+    const { code, stderr, seconds } = await runCli(target);
+    if (fs.existsSync(path.join(outdir, 'manifest.json'))) {
+      const pluginsFile = path.join(outdir, PLUGINS_FILE);
+      const stamp: SynthStamp = {
+        version: STAMP_VERSION,
+        entry: target.entry,
+        cliArgs: cdkSynthArgs(target),
+        inputs: inputs.digest,
+        inputFiles: inputs.files,
+        outputs: outputsFingerprint(target.outdir),
+        plugins: fs.existsSync(pluginsFile) ? (JSON.parse(fs.readFileSync(pluginsFile, 'utf8')) as string[]) : undefined,
+        exitCode: code,
+        stderrTail: code === 0 ? [] : stderr.trim().split('\n').slice(-40),
+        seconds,
+        synthesizedAt: new Date().toISOString(),
+      };
+      fs.writeFileSync(path.join(outdir, STAMP_FILE), `${JSON.stringify(stamp, undefined, 1)}\n`);
+    }
+    return summarize(target, code, stderr, seconds, options.verbose, `synthesized in ${seconds.toFixed(1)} s`);
+  });
+}
+
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
-function summarize(target: Target, code: number, stderr: string, seconds: number, verbose: boolean): Outcome {
-  const lines = [`${target.name} (${target.entry}) -> ${target.outdir}: synthesized in ${seconds.toFixed(1)} s`];
+function summarize(target: Target, code: number, stderr: string, seconds: number, verbose: boolean, how: string): Outcome {
+  const lines = [`${target.name} (${target.entry}) -> ${target.outdir}: ${how}`];
   const outdir = path.join(ROOT, target.outdir);
   const manifestFile = path.join(outdir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
@@ -111,10 +371,13 @@ function summarize(target: Target, code: number, stderr: string, seconds: number
     lines.push('  compliance: no validation report in the assembly (were the packs registered?)');
     return { target, ok: false, seconds, lines };
   }
+  const registered = readStamp(target.outdir)?.plugins ?? [];
+  const missing = COMPLIANCE_PACK_NAMES.filter((p) => !registered.includes(p));
   lines.push(
     `  compliance: ${COMPLIANCE_PACK_NAMES.length} packs (${COMPLIANCE_PACK_NAMES.join(', ')}): ` +
       `${compliance.findings.length} findings, ${compliance.acknowledgements.length} acknowledgements`,
   );
+  if (missing.length) lines.push(`    NOT REGISTERED by the app: ${missing.join(', ')}`);
   for (const f of compliance.findings) lines.push(`    FINDING ${f.rule} at ${f.path}: ${f.description.slice(0, 160)}`);
   const byId = new Map<string, number>();
   for (const a of compliance.acknowledgements) byId.set(a.id, (byId.get(a.id) ?? 0) + 1);
@@ -127,22 +390,42 @@ function summarize(target: Target, code: number, stderr: string, seconds: number
   for (const p of problems) lines.push(`    PROBLEM ${p.check} at ${p.resource}: ${p.message}`);
   lines.push(`  fixed cost total ~${usd(total)}/month (us-east-1 list prices; usage such as tokens, data processing and logs not included)`);
   if (unpriced.size) lines.push(`  not priced (depends on your choices): ${[...unpriced].join(', ')}`);
-  const ok = code === 0 && compliance.findings.length === 0 && problems.length === 0;
+  const ok = code === 0 && compliance.findings.length === 0 && problems.length === 0 && missing.length === 0;
   if (code !== 0 && compliance.findings.length === 0) lines.push(...stderr.trim().split('\n').slice(-15).map((l) => `    ${l}`));
   return { target, ok, seconds, lines };
 }
 
+/**
+ * The app command the CLI runs (`--launch <entry>`): records the names of the validation plugins the
+ * app registers (`Validations.addPlugins`, which addCompliancePacks calls) into the assembly when the
+ * app exits, then runs the entry unchanged.
+ */
+function launch(entry: string): void {
+  const { Validations } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const names: string[] = [];
+  const addPlugins = Validations.prototype.addPlugins;
+  Validations.prototype.addPlugins = function (this: import('aws-cdk-lib').Validations, ...plugins) {
+    names.push(...plugins.map((p) => p.name));
+    return addPlugins.apply(this, plugins);
+  };
+  const outdir = process.env.CDK_OUTDIR;
+  process.on('exit', () => {
+    if (outdir && fs.existsSync(outdir)) fs.writeFileSync(path.join(outdir, PLUGINS_FILE), `${JSON.stringify(names)}\n`);
+  });
+  require(path.resolve(ROOT, entry));
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const verbose = args.includes('--verbose');
+  const launchIndex = args.indexOf('--launch');
+  if (launchIndex >= 0) return launch(args[launchIndex + 1]);
+  const options = { verbose: args.includes('--verbose'), ifStale: args.includes('--if-stale') };
   const queue = targets(args);
   const outcomes: Outcome[] = [];
   // Two at a time: CI has two cores, and each synth is one busy node process.
   const workers = Array.from({ length: Math.min(2, queue.length) }, async () => {
     for (let t = queue.shift(); t; t = queue.shift()) {
-      fs.rmSync(path.join(ROOT, t.outdir), { recursive: true, force: true });
-      const { code, stderr, seconds } = await run(t);
-      const outcome = summarize(t, code, stderr, seconds, verbose);
+      const outcome = await synthesizeTarget(t, options);
       console.log(outcome.lines.join('\n') + '\n');
       outcomes.push(outcome);
     }

@@ -1,15 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AccessLogsBucket, PlatformKey, SecureBucket, SecureLogGroup } from '../../lib';
-import {
-  BedrockAuditorRole,
-  BedrockBuilderRole,
-  BedrockEnforcement,
-  BedrockInvokerRole,
-  BedrockOperatorRole,
-  ModelTarget,
-  PersonaTrust,
-} from '../../lib/identity';
+import { AccessLogsBucket, KeyConsumer, PlatformKey, SecureBucket, SecureLogGroup } from '../../lib';
+import { BedrockModel } from '../../lib/core';
+import { BedrockAuditorRole, BedrockBuilderRole, BedrockEnforcement, BedrockInvokerRole, BedrockOperatorRole, PersonaTrust } from '../../lib/identity';
 
 /** Resources the example's personas are scoped to; in a real platform the other constructs provide them. */
 export const EXAMPLE = {
@@ -45,7 +38,9 @@ export interface LeastPrivilegeAccess {
  */
 export function buildLeastPrivilegeAccess(app: App): LeastPrivilegeAccess {
   const stack = new Stack(app, 'LeastPrivilegeAccess', { env: EXAMPLE.env, description: 'Bedrock platform: least-privilege personas, federation and enforcement' });
-  const key = new PlatformKey(stack, 'Key');
+  // The stores below stand in for the ones the governance constructs make, so the key is told which
+  // services write to them (a ModelInvocationLogging or BedrockAuditTrail would declare it itself).
+  const key = new PlatformKey(stack, 'Key', { consumers: [KeyConsumer.BEDROCK, KeyConsumer.CLOUDTRAIL] });
 
   // Stores: Bedrock writes prompts to the invocation logs; CloudTrail writes to the audit bucket.
   // Kept when the stack goes (RETAIN), so CloudFormation names them: a fixed name would make the
@@ -60,7 +55,7 @@ export function buildLeastPrivilegeAccess(app: App): LeastPrivilegeAccess {
   // us. profile routes to other US Regions keep working).
   const enforcement = new BedrockEnforcement(stack, 'Enforcement', {
     requireGuardrail: EXAMPLE.guardrail,
-    guardrailExemptModelIds: [EXAMPLE.embeddingModel],
+    guardrailExemptModels: [BedrockModel.foundationModel(EXAMPLE.embeddingModel)],
     requirePrivatePath: { vpcEndpointIds: Object.values(EXAMPLE.endpointIds) },
     dataResidency: { allowedRegions: ['us-east-1'] },
     scpExemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass', 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
@@ -73,7 +68,7 @@ export function buildLeastPrivilegeAccess(app: App): LeastPrivilegeAccess {
 
   const invoker = new BedrockInvokerRole(stack, 'Invoker', {
     trust: PersonaTrust.service('lambda.amazonaws.com'),
-    models: [ModelTarget.foundationModel(EXAMPLE.embeddingModel), ModelTarget.crossRegionProfile(EXAMPLE.chatProfile)],
+    models: [EXAMPLE.embeddingModel, EXAMPLE.chatProfile].map((id) => BedrockModel.parse(id)),
     guardrail: { ...EXAMPLE.guardrail, encryptionKey: key.key },
     knowledgeBaseArns: [EXAMPLE.knowledgeBaseArn],
     encryptionKey: key.key,
@@ -93,7 +88,7 @@ export function buildLeastPrivilegeAccess(app: App): LeastPrivilegeAccess {
   });
   new BedrockOperatorRole(stack, 'Operator', {
     trust: PersonaTrust.accounts(['123456789012'], { maxMfaAge: Duration.hours(1) }),
-    provisionableModelIds: ['anthropic.claude-3-haiku-20240307-v1:0'],
+    provisionableModels: [BedrockModel.foundationModel('anthropic.claude-3-haiku-20240307-v1:0')],
     // Invocation logging stays with the deployment role: the operator reads it only.
     alarmNamePrefix: 'bedrock-',
     enforcement,

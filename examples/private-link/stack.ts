@@ -1,8 +1,8 @@
 import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SupportEndpoint } from '../../lib/core';
-import { BedrockFeature, BedrockPrivateLink, modelResourceArns } from '../../lib/network';
+import { BedrockModel, modelInvocationResources, SupportEndpoint } from '../../lib/core';
+import { BedrockFeature, BedrockPrivateLink } from '../../lib/network';
 
 /**
  * Path 2: a VPC with no internet route at all. Applications reach Bedrock inference and
@@ -19,7 +19,7 @@ export function buildPrivateLinkExample(app: App): Stack[] {
 
   const link = new BedrockPrivateLink(stack, 'Network', {
     features: [BedrockFeature.RUNTIME, BedrockFeature.AGENTS_RUNTIME],
-    models: { foundationModelIds: ['amazon.nova-lite-v1:0', 'amazon.nova-pro-v1:0', 'amazon.titan-embed-text-v2:0'] },
+    models: ['amazon.nova-lite-v1:0', 'amazon.nova-pro-v1:0', 'amazon.titan-embed-text-v2:0'].map((id) => BedrockModel.parse(id)),
   });
 
   // The application's functions: the only clients the endpoints admit.
@@ -33,6 +33,8 @@ export function buildPrivateLinkExample(app: App): Stack[] {
   link.addSupportEndpointsFor({ requiredEndpoints: [SupportEndpoint.LOGS, SupportEndpoint.KMS, SupportEndpoint.S3] });
 
   // The application may invoke the allowed models, and only through this VPC's runtime endpoint.
+  // Foundation models are invoked directly; with cross-Region profiles, use BedrockInvokerPolicy,
+  // which also grants the routed models through the profile (`throughProfile`).
   const role = new iam.Role(stack, 'ApplicationRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'Bedrock application: inference through the private runtime endpoint only',
@@ -42,7 +44,7 @@ export function buildPrivateLinkExample(app: App): Stack[] {
     statements: [
       new iam.PolicyStatement({
         actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-        resources: modelResourceArns(stack, link.models),
+        resources: modelInvocationResources(stack, link.models).direct,
         conditions: { StringEquals: { 'aws:SourceVpce': link.endpointId(BedrockFeature.RUNTIME) } },
       }),
     ],

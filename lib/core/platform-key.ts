@@ -1,34 +1,15 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, IConstruct } from 'constructs';
 import { PlatformValidationError } from './errors';
+import { ALL_KEY_CONSUMERS, KeyConsumer, keyConsumerStatements, keyNeedsOf, markKeyPolicyManaged } from './key-needs';
 import { isResolved, requireIntegerInRange, requirePattern } from './validate';
 
-/**
- * AWS services that use the platform key on their own behalf (as a service principal).
- *
- * Services that act through a caller's role (S3 SSE-KMS, Lambda environment variables, Bedrock
- * knowledge bases) need no key-policy statement: the caller's IAM policy is enough, because the
- * key policy delegates to IAM through the account root statement.
- */
-export enum KeyConsumer {
-  /** CloudWatch Logs encrypts log groups; scoped with `kms:EncryptionContext:aws:logs:arn`. */
-  CLOUDWATCH_LOGS = 'logs',
-  /** CloudTrail encrypts log files; scoped with `aws:SourceArn` and the trail encryption context. */
-  CLOUDTRAIL = 'cloudtrail',
-  /** Bedrock writes invocation logs to an SSE-KMS bucket; scoped with `aws:SourceAccount` and `aws:SourceArn`. */
-  BEDROCK = 'bedrock',
-  /** CloudWatch alarms publish to KMS-encrypted SNS topics (AWS documents no source condition for this call; the topic policy pins the alarms). */
-  CLOUDWATCH_ALARMS = 'cloudwatch',
-  /** EventBridge rules publish to KMS-encrypted SNS topics and dead-letter queues (AWS documents no source condition for this call; topic and queue policies pin the rules). */
-  EVENTBRIDGE = 'events',
-  /** AWS Budgets publishes to KMS-encrypted SNS topics; scoped with `aws:SourceAccount` and `aws:SourceArn`. */
-  BUDGETS = 'budgets',
-}
-
-/** Every consumer the platform's constructs use: the default for a new platform key. */
-export const ALL_KEY_CONSUMERS: readonly KeyConsumer[] = Object.values(KeyConsumer);
+// KeyConsumer lives with the needs that name it; re-exported where it always was.
+export { ALL_KEY_CONSUMERS, KeyConsumer } from './key-needs';
 
 /** Properties of a {@link PlatformKey}. */
 export interface PlatformKeyProps {
@@ -39,9 +20,13 @@ export interface PlatformKeyProps {
   readonly alias?: string;
 
   /**
-   * Services admitted to the key policy, each with its confused-deputy condition.
-   * Leave out the ones you do not deploy to keep the policy minimal.
-   * @default ALL_KEY_CONSUMERS
+   * Services to admit to the key policy besides the ones derived from its users, each with its
+   * confused-deputy condition: for a service that uses the key through something the library
+   * cannot see (e.g. AWS Budgets publishing to a topic encrypted with it). The policy admits the
+   * union of these and the needs the constructs using the key declare (`declareKeyNeeds`; a
+   * `SecureLogGroup`, or any log group or trail of the app that names the key, declares its own):
+   * a consumer left out here is still admitted when a construct needs it.
+   * @default none besides the derived ones
    */
   readonly consumers?: readonly KeyConsumer[];
 
@@ -74,20 +59,56 @@ export interface PlatformKeyProps {
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const ALIAS_NAME = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
 
+/** Construct id, under its stack, of the key {@link PlatformKey.of} returns. */
+const DEFAULT_KEY_ID = 'BedrockPlatformDefaultKey';
+const PLATFORM_KEY = Symbol.for('bedrock-secure-platform.PlatformKey');
+/** The PlatformKey of each alias name, per app, by account and Region (or stack, when either is unknown). */
+const ALIASES = new WeakMap<IConstruct, Map<string, PlatformKey>>();
+
 /**
  * The platform's customer-managed KMS key: rotation on, an alias, kept on stack deletion, and a key
- * policy that admits exactly the AWS services the platform uses, each with the condition that
- * stops a confused deputy (another account's resource using the same service) from using it.
+ * policy that admits exactly the AWS services that use it, each with the condition that stops a
+ * confused deputy (another account's resource using the same service) from using it. Which
+ * services those are is derived: each construct that hands the key to a service declares it
+ * (`declareKeyNeeds`), and the policy is rendered at synthesis, so constructs created after the key
+ * count too.
  *
  * Every construct of this library that encrypts takes a `kms.IKey`; pass `platformKey.key`, or an
- * existing customer key through {@link PlatformKey.fromKeyArn}.
+ * existing customer key through {@link PlatformKey.fromKeyArn}. Constructs given no key use their
+ * stack's default key, {@link PlatformKey.of}.
  */
 export class PlatformKey extends Construct {
+  /**
+   * The default key of `scope`'s stack: what every construct of this library given no key uses.
+   * Created on first use, once per stack, at `<stack>/BedrockPlatformDefaultKey` whichever
+   * construct asks first, so its logical id does not change as constructs are added or removed.
+   * Its alias is `alias/bedrock-platform/<stack name>/default`, distinct from the default alias
+   * of a `new PlatformKey`, so the two never collide in one stack.
+   */
+  public static of(scope: IConstruct): PlatformKey {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(DEFAULT_KEY_ID);
+    if (existing && PlatformKey.isPlatformKey(existing)) return existing;
+    if (existing) {
+      throw new PlatformValidationError(scope, 'scope', existing.node.path, `The id ${DEFAULT_KEY_ID} under a stack is reserved for the default PlatformKey; rename that construct.`);
+    }
+    return new PlatformKey(stack, DEFAULT_KEY_ID, {
+      alias: `alias/bedrock-platform/${stack.stackName}/default`,
+      description: `Default customer-managed key of the Amazon Bedrock platform in stack ${stack.stackName}`,
+    });
+  }
+
+  /** Whether `x` is a {@link PlatformKey} (also across copies of this library). */
+  public static isPlatformKey(x: unknown): x is PlatformKey {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[PLATFORM_KEY] === true;
+  }
+
   /**
    * Imports an existing customer-managed key by ARN, for use wherever this library takes a key.
    *
    * CDK cannot edit an imported key's policy: add {@link PlatformKey.consumerStatements} to it
-   * yourself for the services you deploy.
+   * yourself for the services you deploy. Each construct that needs a statement of it declares so,
+   * and synth warns once per imported key with the list (`bedrock-secure-platform:keyPolicy`).
    */
   public static fromKeyArn(scope: Construct, id: string, keyArn: string): kms.IKey {
     if (isResolved(keyArn) && !KEY_ARN.test(keyArn)) {
@@ -106,69 +127,7 @@ export class PlatformKey extends Construct {
    * what {@link PlatformKey} applies to its own key, and what an imported key's owner must add.
    */
   public static consumerStatements(scope: Construct, consumers: readonly KeyConsumer[] = ALL_KEY_CONSUMERS): iam.PolicyStatement[] {
-    const stack = Stack.of(scope);
-    const { account, region, partition } = stack;
-    const sourceAccount = { 'aws:SourceAccount': account };
-    const arn = (service: string, regionPart: string, resource: string) =>
-      `arn:${partition}:${service}:${regionPart}:${account}:${resource}`;
-    const serviceStatement = (sid: string, service: string, actions: string[], conditions: Record<string, Record<string, unknown>>) =>
-      new iam.PolicyStatement({
-        sid,
-        principals: [new iam.ServicePrincipal(service)],
-        actions,
-        resources: ['*'], // in a key policy, `*` means "this key"
-        conditions,
-      });
-    const snsPublisher = (sid: string, service: string, sourceArn: string) =>
-      serviceStatement(sid, `${service}.amazonaws.com`, ['kms:Decrypt', 'kms:GenerateDataKey*'], {
-        StringEquals: sourceAccount,
-        ArnLike: { 'aws:SourceArn': sourceArn },
-      });
-
-    const builders: Record<KeyConsumer, () => iam.PolicyStatement[]> = {
-      [KeyConsumer.CLOUDWATCH_LOGS]: () => [
-        serviceStatement(
-          'AllowCloudWatchLogsForThisAccountsLogGroups',
-          `logs.${region}.amazonaws.com`,
-          ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': arn('logs', region, 'log-group:*') } },
-        ),
-      ],
-      [KeyConsumer.CLOUDTRAIL]: () => [
-        serviceStatement('AllowCloudTrailToEncryptThisAccountsTrails', 'cloudtrail.amazonaws.com', ['kms:GenerateDataKey*'], {
-          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': arn('cloudtrail', '*', 'trail/*') },
-          ArnLike: { 'aws:SourceArn': arn('cloudtrail', region, 'trail/*') },
-        }),
-        serviceStatement('AllowCloudTrailToDescribeKey', 'cloudtrail.amazonaws.com', ['kms:DescribeKey'], {
-          ArnLike: { 'aws:SourceArn': arn('cloudtrail', region, 'trail/*') },
-        }),
-      ],
-      [KeyConsumer.BEDROCK]: () => [
-        serviceStatement('AllowBedrockLogDeliveryForThisAccount', 'bedrock.amazonaws.com', ['kms:GenerateDataKey', 'kms:Decrypt'], {
-          StringEquals: sourceAccount,
-          ArnLike: { 'aws:SourceArn': arn('bedrock', region, '*') },
-        }),
-      ],
-      // CloudWatch alarms and EventBridge rules reach the key only through SNS (encrypted topics) or
-      // SQS (EventBridge dead-letter queues). AWS documents this statement WITHOUT aws:SourceArn /
-      // aws:SourceAccount, and does not say that either service sends those keys on that KMS call:
-      // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-      // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html (encrypted queues).
-      // With a condition the service may not send, alerts would silently never arrive. Who may
-      // publish is pinned instead where AWS documents the keys: the topic policy (AlertTopic) and
-      // the queue policy, each with aws:SourceAccount and aws:SourceArn.
-      [KeyConsumer.CLOUDWATCH_ALARMS]: () => [
-        serviceStatement('AllowCloudWatchAlarmsToPublishToEncryptedTopics', 'cloudwatch.amazonaws.com', ['kms:Decrypt', 'kms:GenerateDataKey*'], {}),
-      ],
-      [KeyConsumer.EVENTBRIDGE]: () => [
-        serviceStatement('AllowEventBridgeToDeliverToEncryptedTopicsAndQueues', 'events.amazonaws.com', ['kms:Decrypt', 'kms:GenerateDataKey*'], {}),
-      ],
-      [KeyConsumer.BUDGETS]: () => [
-        // Budgets is a global service: its ARNs carry no Region.
-        snsPublisher('AllowBudgetsToPublishToEncryptedTopics', 'budgets', arn('budgets', '', '*')),
-      ],
-    };
-    return [...new Set(consumers)].flatMap((c) => builders[c]());
+    return keyConsumerStatements(scope, consumers);
   }
 
   /**
@@ -194,22 +153,25 @@ export class PlatformKey extends Construct {
   public readonly key: kms.Key;
   /** The key's alias. */
   public readonly alias: kms.IAlias;
-  /** The services admitted to the key policy. */
-  public readonly consumers: readonly KeyConsumer[];
+  private readonly explicitConsumers: readonly KeyConsumer[];
+  private rendered = false;
 
   constructor(scope: Construct, id: string, props: PlatformKeyProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, PLATFORM_KEY, { value: true });
+    const stack = Stack.of(this);
     const rotationPeriodDays = requireIntegerInRange(this, 'rotationPeriodDays', props.rotationPeriodDays ?? 365, 90, 2560);
     const pendingWindowDays = requireIntegerInRange(this, 'pendingWindowDays', props.pendingWindowDays ?? 30, 7, 30);
-    const aliasName = props.alias ?? `alias/bedrock-platform/${Stack.of(this).stackName}`;
+    const aliasName = props.alias ?? `alias/bedrock-platform/${stack.stackName}`;
     requirePattern(this, 'alias', aliasName, ALIAS_NAME, "'alias/' followed by letters, digits, '/', '_' or '-' (not 'alias/aws/', which AWS reserves)");
-    const consumers = props.consumers ?? ALL_KEY_CONSUMERS;
+    this.claimAlias(stack, aliasName);
+    const consumers = props.consumers ?? [];
     for (const c of consumers) {
       if (!ALL_KEY_CONSUMERS.includes(c)) {
         throw new PlatformValidationError(this, 'consumers', c, `Allowed values: ${ALL_KEY_CONSUMERS.join(', ')}.`);
       }
     }
-    this.consumers = [...new Set(consumers)];
+    this.explicitConsumers = [...new Set(consumers)];
 
     this.key = new kms.Key(this, 'Key', {
       description: props.description ?? 'Customer-managed key of the Amazon Bedrock platform',
@@ -218,19 +180,23 @@ export class PlatformKey extends Construct {
       pendingWindow: Duration.days(pendingWindowDays),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    for (const statement of [PlatformKey.grantRestrictionStatement(), ...PlatformKey.consumerStatements(this, this.consumers)]) {
-      this.key.addToResourcePolicy(statement);
-    }
-    for (const [consumer, service] of [[KeyConsumer.CLOUDWATCH_ALARMS, 'cloudwatch.amazonaws.com'], [KeyConsumer.EVENTBRIDGE, 'events.amazonaws.com']] as const) {
-      if (!this.consumers.includes(consumer)) continue;
-      Validations.of(this.key).acknowledge({
-        id: `BedrockPlatform::BedrockPlatform-KMS2[Service::${service}]`,
-        reason:
-          `${service} uses the key only through SNS topics and SQS queues it publishes to; AWS documents this key-policy statement without source conditions ` +
-          '(SNS developer guide, "compatibility with AWS services"), and the topic and queue policies pin the publishing alarms and rules with aws:SourceAccount and aws:SourceArn.',
-      });
-    }
+    markKeyPolicyManaged(this.key);
+    this.key.addToResourcePolicy(PlatformKey.grantRestrictionStatement());
+    // The consumer statements are written at synthesis, when every user has declared its needs, in
+    // the order of KeyConsumer (so the policy does not reorder as constructs are added), before any
+    // read-only aspect looks at the policy.
+    Aspects.of(this).add({ visit: (node: IConstruct) => { if (node === this) this.renderConsumers(); } }, { priority: AspectPriority.MUTATING });
     this.alias = this.key.addAlias(aliasName);
+  }
+
+  /**
+   * The services the key policy admits: the `consumers` prop, the needs the constructs using the
+   * key declared, and CloudWatch Logs / CloudTrail for any log group or trail of the app that
+   * names the key. Complete once every construct is created (the policy is rendered at synthesis).
+   */
+  public get consumers(): readonly KeyConsumer[] {
+    const declared = new Set<KeyConsumer>([...this.explicitConsumers, ...keyNeedsOf(this.key).map((n) => n.consumer), ...this.consumersOfPlainResources()]);
+    return ALL_KEY_CONSUMERS.filter((c) => declared.has(c));
   }
 
   /** Lets `grantee` encrypt and decrypt with the key (for roles that read or write platform data). */
@@ -241,5 +207,60 @@ export class PlatformKey extends Construct {
   /** Lets `grantee` decrypt with the key (for readers such as auditors). */
   public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
     return this.key.grantDecrypt(grantee);
+  }
+
+  /** Adds the statement of every admitted consumer to the key policy; once. */
+  private renderConsumers(): void {
+    if (this.rendered) return;
+    this.rendered = true;
+    const consumers = this.consumers;
+    for (const statement of PlatformKey.consumerStatements(this, consumers)) this.key.addToResourcePolicy(statement);
+    for (const [consumer, service] of [[KeyConsumer.CLOUDWATCH_ALARMS, 'cloudwatch.amazonaws.com'], [KeyConsumer.EVENTBRIDGE, 'events.amazonaws.com']] as const) {
+      if (!consumers.includes(consumer)) continue;
+      Validations.of(this.key).acknowledge({
+        id: `BedrockPlatform::BedrockPlatform-KMS2[Service::${service}]`,
+        reason:
+          `${service} uses the key only through SNS topics and SQS queues it publishes to; AWS documents this key-policy statement without source conditions ` +
+          '(SNS developer guide, "compatibility with AWS services"), and the topic and queue policies pin the publishing alarms and rules with aws:SourceAccount and aws:SourceArn.',
+      });
+    }
+  }
+
+  /**
+   * Log groups and trails of the app that name this key without declaring it (aws-cdk-lib's own
+   * `logs.LogGroup`, `cloudtrail.Trail`): their service needs the key all the same.
+   */
+  private consumersOfPlainResources(): KeyConsumer[] {
+    const found = new Set<KeyConsumer>();
+    for (const c of this.node.root.node.findAll()) {
+      if (c instanceof logs.CfnLogGroup && c.kmsKeyId === this.key.keyArn) found.add(KeyConsumer.CLOUDWATCH_LOGS);
+      if (c instanceof cloudtrail.CfnTrail && (c.kmsKeyId === this.key.keyArn || c.kmsKeyId === this.key.keyId)) found.add(KeyConsumer.CLOUDTRAIL);
+    }
+    return [...found];
+  }
+
+  /**
+   * KMS aliases are unique per account and Region: two keys of one stack (or of two stacks of one
+   * account and Region) with the same alias would fail the deployment. Refused here, naming both,
+   * rather than renamed: an alias is what applications and policies name, and moving it silently
+   * to another key would redirect them.
+   */
+  private claimAlias(stack: Stack, aliasName: string): void {
+    if (!isResolved(aliasName)) return;
+    const root = this.node.root;
+    const byName = ALIASES.get(root) ?? new Map<string, PlatformKey>();
+    ALIASES.set(root, byName);
+    const where = isResolved(stack.account) && isResolved(stack.region) ? `${stack.account}/${stack.region}` : `stack:${stack.node.path}`;
+    const claim = `${where} ${aliasName}`;
+    const other = byName.get(claim);
+    if (other) {
+      throw new PlatformValidationError(
+        this,
+        'alias',
+        aliasName,
+        `${other.node.path} already has this alias, and an alias names one key per account and Region. Pass a distinct alias to one of the two keys, or share one key between the constructs (pass its key as their encryptionKey).`,
+      );
+    }
+    byName.set(claim, this);
   }
 }

@@ -2,10 +2,15 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 
 /** Properties of a {@link SecureLogGroup}. */
 export interface SecureLogGroupProps {
-  /** Key that encrypts the log events; its policy must admit CloudWatch Logs (see `KeyConsumer.CLOUDWATCH_LOGS`). */
+  /**
+   * Key that encrypts the log events. The log group declares that CloudWatch Logs needs it
+   * (`KeyConsumer.CLOUDWATCH_LOGS`): a PlatformKey admits it, any other key gets a synth warning when
+   * its policy lacks it.
+   */
   readonly encryptionKey: kms.IKey;
   /**
    * Log group name.
@@ -33,5 +38,6 @@ export class SecureLogGroup extends logs.LogGroup {
       retention: props.retention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    declareKeyNeeds(this, props.encryptionKey, [KeyConsumer.CLOUDWATCH_LOGS]);
   }
 }

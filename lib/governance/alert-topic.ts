@@ -6,15 +6,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
+import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
+import { PlatformKey } from '../core/platform-key';
 import { isResolved } from '../core/validate';
 import { SecureTopic } from '../data-protection/secure-topic';
 
 /** Properties of an {@link AlertTopic}. */
 export interface AlertTopicProps {
   /**
-   * Key that encrypts a new topic; its policy must admit the publishing services
-   * (`KeyConsumer.EVENTBRIDGE`, `KeyConsumer.CLOUDWATCH_ALARMS`). Required unless `topic` is given.
-   * @default none
+   * Key that encrypts a new topic. Each publisher this construct admits declares its service as a
+   * need of the key (`KeyConsumer.EVENTBRIDGE`, `KeyConsumer.CLOUDWATCH_ALARMS`): a PlatformKey
+   * admits it, any other key gets a synth warning when its policy lacks it.
+   * @default the stack's default key (`PlatformKey.of`), when no `topic` is given
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -41,6 +44,11 @@ const PUBLISHER_SIDS: Record<string, string> = {
   'events.amazonaws.com': 'AllowTheseEventBridgeRulesToPublish',
   'cloudwatch.amazonaws.com': 'AllowTheseCloudWatchAlarmsToPublish',
 };
+/** What each publishing service needs of the topic's key: SNS asks KMS on the publisher's behalf. */
+const PUBLISHER_KEY_NEEDS: Record<string, KeyConsumer> = {
+  'events.amazonaws.com': KeyConsumer.EVENTBRIDGE,
+  'cloudwatch.amazonaws.com': KeyConsumer.CLOUDWATCH_ALARMS,
+};
 
 /** Pragmatic check: one `@`, a dotted domain, no spaces, within the 254 characters SMTP allows. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -64,13 +72,12 @@ export class AlertTopic extends Construct {
   /** The topic alerts are published to. */
   public readonly topic: sns.ITopic;
 
-  constructor(scope: Construct, id: string, props: AlertTopicProps) {
+  constructor(scope: Construct, id: string, props: AlertTopicProps = {}) {
     super(scope, id);
     const emails = requireEmailAddresses(this, 'emailAddresses', props.emailAddresses ?? []);
-    if (!props.topic && !props.encryptionKey) {
-      throw new PlatformValidationError(this, 'encryptionKey', undefined, 'Pass the key that encrypts the new alert topic, or an existing topic.');
-    }
-    this.topic = props.topic ?? new SecureTopic(this, 'Topic', { encryptionKey: props.encryptionKey!, displayName: props.displayName ?? 'Bedrock platform alerts' });
+    this.topic =
+      props.topic ??
+      new SecureTopic(this, 'Topic', { encryptionKey: props.encryptionKey ?? PlatformKey.of(this).key, displayName: props.displayName ?? 'Bedrock platform alerts' });
     emails.forEach((address, i) => {
       const subscription = new sns.Subscription(this, `Email${i}`, { topic: this.topic, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: address });
       Validations.of(subscription).acknowledge({
@@ -99,6 +106,8 @@ export class AlertTopic extends Construct {
    */
   private allow(service: string, sourceArns: string[]): void {
     if (sourceArns.length === 0) return;
+    // The topic's key (unknown for an imported topic without one) must admit the service too.
+    declareKeyNeeds(this, this.topic.masterKey, [PUBLISHER_KEY_NEEDS[service]]);
     let byService = TOPIC_PUBLISHERS.get(this.topic);
     if (!byService) {
       byService = new Map();

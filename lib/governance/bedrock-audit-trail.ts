@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
+import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
 import { requireOneOf, requirePattern } from '../core/validate';
 import { SecureBucket } from '../data-protection/secure-bucket';
@@ -20,9 +21,11 @@ import { wildcardResourceFinding } from '../core/wildcard-acknowledgement';
 /** Properties of a {@link BedrockAuditTrail}. */
 export interface BedrockAuditTrailProps extends LogArchiveProps {
   /**
-   * Key that encrypts the trail's log files, its log group, its bucket and the alert topic. Its
-   * policy must admit CloudTrail, CloudWatch Logs and EventBridge (`PlatformKey.consumerStatements`).
-   * @default a new {@link PlatformKey}
+   * Key that encrypts the trail's log files, its log group, its bucket and the alert topic. The
+   * trail, the log group and the alerts declare what they need of it (CloudTrail, CloudWatch Logs,
+   * EventBridge, CloudWatch alarms): a PlatformKey admits exactly that, any other key gets a synth
+   * warning naming what its policy lacks.
+   * @default the stack's default key ({@link PlatformKey.of})
    */
   readonly encryptionKey?: kms.IKey;
 
@@ -143,7 +146,7 @@ export class BedrockAuditTrail extends Construct {
     if (!createTrail && !highRiskAlerts) {
       throw new PlatformValidationError(this, 'highRiskAlerts', false, 'With createTrail false the construct only creates the alerts; leave highRiskAlerts on, or do not create the construct.');
     }
-    this.encryptionKey = props.encryptionKey ?? new PlatformKey(this, 'Key').key;
+    this.encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
 
     if (createTrail) {
       const created = this.createTrail(props);
@@ -242,6 +245,7 @@ export class BedrockAuditTrail extends Construct {
       cloudWatchLogsRoleArn: deliveryRole.roleArn,
       advancedEventSelectors: eventSelectors(managementEvents, dataEvents),
     });
+    declareKeyNeeds(trail, this.encryptionKey, [KeyConsumer.CLOUDTRAIL]);
     // Kept by default like the records themselves: deleting the stack must not silently stop the
     // audit. What the kept trail needs to go on writing is kept with it.
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;

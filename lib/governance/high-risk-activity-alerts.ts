@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
+import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
 import { auditAlarmName } from './audit-alarm-name';
 import { AlertTopic } from './alert-topic';
@@ -16,9 +17,10 @@ import { ALL_HIGH_RISK_ACTIVITIES, HIGH_RISK_EVENTS, HighRiskActivity } from './
 /** Properties of {@link HighRiskActivityAlerts}. */
 export interface HighRiskActivityAlertsProps {
   /**
-   * Key that encrypts a new alert topic and the queue of undelivered alerts; its policy must admit
-   * EventBridge and CloudWatch alarms (`KeyConsumer.EVENTBRIDGE`, `KeyConsumer.CLOUDWATCH_ALARMS`).
-   * @default a new {@link PlatformKey}
+   * Key that encrypts a new alert topic and the queue of undelivered alerts. The topic and the
+   * queue declare what they need of it (`KeyConsumer.EVENTBRIDGE`, `KeyConsumer.CLOUDWATCH_ALARMS`):
+   * a PlatformKey admits exactly that, any other key gets a synth warning naming what its policy lacks.
+   * @default the stack's default key ({@link PlatformKey.of})
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -67,7 +69,7 @@ export class HighRiskActivityAlerts extends Construct {
         throw new PlatformValidationError(this, 'activities', activity, `Allowed values: ${ALL_HIGH_RISK_ACTIVITIES.join(', ')}.`);
       }
     }
-    const encryptionKey = props.encryptionKey ?? new PlatformKey(this, 'Key').key;
+    const encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
     const alerts = new AlertTopic(this, 'Alerts', {
       encryptionKey,
       topic: props.alertTopic,
@@ -85,6 +87,8 @@ export class HighRiskActivityAlerts extends Construct {
       // Terminal: EventBridge writes to it as a target dead-letter queue; no queue may redrive into it.
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
     });
+    // EventBridge itself writes the undelivered alerts, so the key policy must name it.
+    declareKeyNeeds(this.deadLetterQueue, encryptionKey, [KeyConsumer.EVENTBRIDGE]);
     const terminal = 'This queue is the terminal dead-letter queue of the alert rules (EventBridge target DLQ); a further redrive would only move the same undelivered alerts elsewhere.';
     for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
       Validations.of(this.deadLetterQueue).acknowledge({ id, reason: terminal });

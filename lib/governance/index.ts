@@ -1,8 +1,14 @@
-export * from './alert-topic';
-export * from './bedrock-audit-trail';
-export * from './bedrock-data-events';
-export * from './high-risk-activity';
-export * from './high-risk-activity-alerts';
-export * from './invocation-logging-handler';
-export * from './log-archive';
-export * from './model-invocation-logging';
+// Audit: CloudTrail with Bedrock data events, high-risk alerts, model invocation logging. Public API
+// only: the alert topic, the log-archive rules and the alarm-name helper stay internal.
+export { BedrockAuditTrail, DEFAULT_AUDIT_OBJECT_LOCK_DAYS } from './bedrock-audit-trail';
+export type { BedrockAuditTrailProps } from './bedrock-audit-trail';
+export { ALL_BEDROCK_DATA_EVENTS, BedrockDataEvents, DEFAULT_BEDROCK_DATA_EVENTS } from './bedrock-data-events';
+export { ALL_HIGH_RISK_ACTIVITIES, HIGH_RISK_EVENTS, HighRiskActivity } from './high-risk-activity';
+export type { HighRiskEventSelector } from './high-risk-activity';
+export { HighRiskActivityAlerts } from './high-risk-activity-alerts';
+export type { HighRiskActivityAlertsProps } from './high-risk-activity-alerts';
+export { InvocationLoggingHandler } from './invocation-logging-handler';
+export type { InvocationLoggingHandlerProps } from './invocation-logging-handler';
+export type { LogArchiveProps } from './log-archive';
+export { InvocationLogDestination, ModelInvocationLogging } from './model-invocation-logging';
+export type { InvocationLogModalities, ModelInvocationLoggingProps } from './model-invocation-logging';

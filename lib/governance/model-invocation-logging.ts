@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { IVpcEndpointConsumer, recordRequiredEndpoints, SupportEndpoint } from '../core/endpoint-needs';
 import { PlatformValidationError } from '../core/errors';
+import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
 import { isResolved, requirePattern } from '../core/validate';
 import { SecureBucket } from '../data-protection/secure-bucket';
@@ -44,9 +45,11 @@ export enum InvocationLogDestination {
 /** Properties of {@link ModelInvocationLogging}. */
 export interface ModelInvocationLoggingProps extends LogArchiveProps {
   /**
-   * Key that encrypts the log group, the bucket, the handler's queue and the alarm topic. Its
-   * policy must admit CloudWatch Logs, Bedrock and CloudWatch alarms (`PlatformKey.consumerStatements`).
-   * @default a new {@link PlatformKey}
+   * Key that encrypts the log group, the bucket, the handler's queue and the alarm topic. The log
+   * groups, the bucket Bedrock delivers to and the alarms declare what they need of it (CloudWatch
+   * Logs, Bedrock, CloudWatch alarms): a PlatformKey admits exactly that, any other key gets a synth
+   * warning naming what its policy lacks.
+   * @default the stack's default key ({@link PlatformKey.of})
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -197,7 +200,7 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
     const largeData = cloudWatch && (props.largeDataDelivery ?? true);
     const s3Prefix = keyPrefix(this, 's3KeyPrefix', props.s3KeyPrefix ?? 'invocation-logs');
     const largePrefix = keyPrefix(this, 'largeDataKeyPrefix', props.largeDataKeyPrefix ?? 'invocation-logs-large-data');
-    this.encryptionKey = props.encryptionKey ?? new PlatformKey(this, 'Key').key;
+    this.encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
     // Bedrock of this account and Region only: the confused-deputy conditions of every grant to it.
     const fromBedrockHere = {
       StringEquals: { 'aws:SourceAccount': stack.account },
@@ -247,6 +250,8 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
           `Cannot edit the policy of imported bucket ${bucket.node.path}: allow bedrock.amazonaws.com s3:PutObject under ${toS3 ? `${s3Prefix}/AWSLogs/${stack.account}/BedrockModelInvocationLogs/` : ''}${toS3 && largeData ? ' and ' : ''}${largeData ? `${largePrefix}/` : ''}, with aws:SourceAccount and aws:SourceArn conditions.`,
         );
       }
+      // Bedrock writes the objects itself, so the bucket's key must name it (unknown for an imported bucket).
+      declareKeyNeeds(bucket, bucket.encryptionKey, [KeyConsumer.BEDROCK]);
       bucketPolicy = bucket.policy;
       this.bucket = bucket;
     }

@@ -3,13 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { BedrockModel, BedrockModelKind, requireModels } from '../core/bedrock-model';
 import { PlatformValidationError } from '../core/errors';
+import { ALL_GEOGRAPHIES, GEOGRAPHY_REGIONS, InferenceGeography, narrowestGeographyOf } from '../core/inference-geographies';
 import { isResolved, requireNonEmpty } from '../core/validate';
 import { AttachablePolicy } from './attachable-policy';
-import { APPLICATION_PROFILE_ARN_PATTERN, MODEL_ID_PATTERN, REGION_PATTERN, requireEach, VPC_ENDPOINT_ID_PATTERN } from './bedrock-arns';
+import { APPLICATION_PROFILE_ARN_PATTERN, REGION_PATTERN, requireEach, VPC_ENDPOINT_ID_PATTERN } from './bedrock-arns';
 import { enforcementStatements, EnforcementInputs, PrivatePathScope, serviceControlStatements, StatementJson } from './enforcement-statements';
 import { GuardrailReference, guardrailIdentifier, validateGuardrail } from './guardrail-reference';
-import { ALL_GEOGRAPHIES, GEOGRAPHY_REGIONS, InferenceGeography, narrowestGeographyOf } from './inference-geographies';
 
 // The reserved service-role path is part of the SCP's contract: published with it.
 
@@ -62,10 +63,11 @@ export interface BedrockEnforcementProps {
 
   /**
    * Foundation models exempt from the guardrail requirement, e.g. the embedding models a knowledge
-   * base invokes during ingestion (they take no guardrail).
+   * base invokes during ingestion (they take no guardrail). The exemption covers the model in every
+   * Region (leave `region` unset); exact models only, no `*` pattern.
    * @default none
    */
-  readonly guardrailExemptModelIds?: string[];
+  readonly guardrailExemptModels?: readonly BedrockModel[];
 
   /**
    * Require the private path: Bedrock calls must come through the platform's VPC endpoints.
@@ -129,7 +131,7 @@ export interface BedrockEnforcementProps {
  *   trust stays out of reach of the organization's principals (Bedrock itself is not subject to SCPs).
  *
  * The guardrail deny still applies to service roles (exempt the embedding models a knowledge base
- * calls with `guardrailExemptModelIds`), and so does data residency: a service role has no reason to
+ * calls with `guardrailExemptModels`), and so does data residency: a service role has no reason to
  * call Bedrock outside the allowed Regions, and cross-Region inference profiles of the allowed
  * geography pass for it as for anyone. The identity-policy form has neither the exemption nor the
  * IAM deny: it is attached only to the roles of people and applications. Whoever can deploy through
@@ -209,10 +211,14 @@ export class BedrockEnforcement extends AttachablePolicy {
     let guardrail: EnforcementInputs['guardrail'];
     if (props.requireGuardrail) {
       const g = validateGuardrail(this, 'requireGuardrail', props.requireGuardrail);
-      const exemptModelIds = requireEach(this, 'guardrailExemptModelIds', props.guardrailExemptModelIds, MODEL_ID_PATTERN, "a model ID such as 'amazon.titan-embed-text-v2:0'");
-      guardrail = { identifier: guardrailIdentifier(g), exemptModelIds };
-    } else if (props.guardrailExemptModelIds?.length) {
-      throw new PlatformValidationError(this, 'guardrailExemptModelIds', props.guardrailExemptModelIds, 'Only meaningful with requireGuardrail.');
+      const exempt = requireModels(this, 'guardrailExemptModels', props.guardrailExemptModels, {
+        kinds: [BedrockModelKind.FOUNDATION_MODEL],
+        reason: 'the deny names foundation models, in every Region',
+        allowRegion: false,
+      });
+      guardrail = { identifier: guardrailIdentifier(g), exemptModelIds: exempt.map((m) => m.identifier) };
+    } else if (props.guardrailExemptModels?.length) {
+      throw new PlatformValidationError(this, 'guardrailExemptModels', props.guardrailExemptModels.map(String), 'Only meaningful with requireGuardrail.');
     }
 
     let privatePath: EnforcementInputs['privatePath'];

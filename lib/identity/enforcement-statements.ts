@@ -1,5 +1,5 @@
 import { DATA_PLANE_ACTIONS, INVOKE_ACTIONS } from './bedrock-actions';
-import { InferenceGeography } from './inference-geographies';
+import { InferenceGeography } from '../core/inference-geographies';
 import { platformServicePolicyArnPattern, platformServiceRoleArnPattern } from './platform-service-role';
 
 /*

@@ -1,18 +1,40 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { BedrockModel, BedrockModelKind, ModelRequirements, modelInvocationResources, requireModels } from '../core/bedrock-model';
 import { requireNonEmpty } from '../core/validate';
 import { INVOKE_ACTIONS } from './bedrock-actions';
 import { KNOWLEDGE_BASE_ARN_PATTERN, requireEach } from './bedrock-arns';
 import { GuardrailReference, validateGuardrail } from './guardrail-reference';
 import { kmsViaService } from './kms-via-service';
-import { ModelTarget } from './model-target';
 import { AttachablePolicy } from './attachable-policy';
+
+/**
+ * The models an IAM grant of `bedrock:InvokeModel*` can name: exact models (no `*` pattern), of the
+ * kinds InvokeModel authorizes, application profiles with their source (whose models IAM
+ * authorizes too).
+ */
+export const INVOKER_MODEL_REQUIREMENTS: ModelRequirements = {
+  kinds: [
+    BedrockModelKind.FOUNDATION_MODEL,
+    BedrockModelKind.CROSS_REGION_PROFILE,
+    BedrockModelKind.APPLICATION_INFERENCE_PROFILE,
+    BedrockModelKind.PROVISIONED_MODEL,
+    BedrockModelKind.IMPORTED_MODEL,
+    BedrockModelKind.CUSTOM_MODEL_DEPLOYMENT,
+  ],
+  reason: 'what bedrock:InvokeModel is authorized against',
+  requireApplicationProfileSource: true,
+};
 
 /** Properties of a {@link BedrockInvokerPolicy}. */
 export interface BedrockInvokerPolicyProps {
-  /** The models the application may invoke: foundation models, cross-Region profiles, application profiles, provisioned models. */
-  readonly models: ModelTarget[];
+  /**
+   * The models the application may invoke: foundation models, cross-Region profiles (geographic or
+   * global), application inference profiles (with their source), provisioned and imported models,
+   * custom model deployments. Exact models only: no `*` pattern.
+   */
+  readonly models: readonly BedrockModel[];
 
   /**
    * The platform guardrail: `bedrock:ApplyGuardrail` on it, and `kms:Decrypt` through Bedrock on its
@@ -43,21 +65,19 @@ export interface BedrockInvokerPolicyProps {
 export class BedrockInvokerPolicy extends AttachablePolicy {
   constructor(scope: Construct, id: string, props: BedrockInvokerPolicyProps) {
     super(scope, id, 'Bedrock invoker: invoke the allowed models, apply the platform guardrail, query the platform knowledge bases');
-    const models = requireNonEmpty(this, 'models', props.models ?? [], 'List at least one ModelTarget the application may invoke.');
-    const targets = models.map((m, i) => m.bind(this, `models[${i}]`));
+    const models = requireNonEmpty(this, 'models', props.models ?? [], 'List at least one BedrockModel the application may invoke.');
+    const resources = modelInvocationResources(this, requireModels(this, 'models', models, INVOKER_MODEL_REQUIREMENTS));
     const guardrail = props.guardrail && validateGuardrail(this, 'guardrail', props.guardrail);
     const knowledgeBases = requireEach(this, 'knowledgeBaseArns', props.knowledgeBaseArns, KNOWLEDGE_BASE_ARN_PATTERN, 'a knowledge base ARN such as arn:aws:bedrock:us-east-1:123456789012:knowledge-base/ABCDEFGHIJ');
 
-    const unique = (xs: string[]) => [...new Set(xs)];
-    this.allow({ sid: 'InvokeAllowedModels', actions: INVOKE_ACTIONS, resources: unique(targets.flatMap((t) => t.direct)) });
-    const viaProfiles = unique(targets.flatMap((t) => t.viaProfiles));
+    this.allow({ sid: 'InvokeAllowedModels', actions: INVOKE_ACTIONS, resources: resources.direct });
     this.allow({
       sid: 'InvokeModelsOnlyThroughAllowedProfiles',
       actions: INVOKE_ACTIONS,
-      resources: unique(targets.flatMap((t) => t.throughProfile)),
-      conditions: { StringEquals: { 'bedrock:InferenceProfileArn': viaProfiles } },
+      resources: resources.throughProfile,
+      conditions: { StringEquals: { 'bedrock:InferenceProfileArn': resources.viaProfiles } },
     });
-    this.allow({ sid: 'DescribeAllowedProfiles', actions: ['bedrock:GetInferenceProfile'], resources: unique(targets.flatMap((t) => t.profiles)) });
+    this.allow({ sid: 'DescribeAllowedProfiles', actions: ['bedrock:GetInferenceProfile'], resources: resources.profiles });
     if (guardrail) {
       this.allow({ sid: 'ApplyPlatformGuardrail', actions: ['bedrock:ApplyGuardrail'], resources: [guardrail.guardrailArn] });
     }

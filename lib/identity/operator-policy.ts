@@ -1,10 +1,11 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { BedrockModel, BedrockModelKind, requireModels } from '../core/bedrock-model';
 import { PlatformValidationError } from '../core/errors';
 import { requirePattern } from '../core/validate';
 import { DATA_PLANE_ACTIONS } from './bedrock-actions';
-import { accountResourcesArn, foundationModelArn, MODEL_ID_PATTERN, requireEach } from './bedrock-arns';
+import { accountResourcesArn } from './bedrock-arns';
 import { AttachablePolicy } from './attachable-policy';
 
 /**
@@ -23,10 +24,11 @@ export const PLATFORM_AUDIT_ALARM_NAME_PREFIX = 'bedrock-audit-';
 /** Properties of a {@link BedrockOperatorPolicy}. */
 export interface BedrockOperatorPolicyProps {
   /**
-   * Foundation models (IDs, in the stack's Region) the operator may buy provisioned throughput for.
+   * Models the operator may buy provisioned throughput for: foundation models (in the stack's
+   * Region unless they name one) and custom models. Exact models only: no `*` pattern.
    * @default none: the operator manages existing provisioned throughput but cannot buy more
    */
-  readonly provisionableModelIds?: string[];
+  readonly provisionableModels?: readonly BedrockModel[];
 
   /**
    * Whether the operator may write and delete the account's model invocation logging
@@ -93,7 +95,10 @@ export class BedrockOperatorPolicy extends AttachablePolicy {
   constructor(scope: Construct, id: string, props: BedrockOperatorPolicyProps = {}) {
     super(scope, id, 'Bedrock operator: provisioned throughput, platform alarms, metrics; no model invocation, no audit changes by default');
     const stack = Stack.of(this);
-    const models = requireEach(this, 'provisionableModelIds', props.provisionableModelIds, MODEL_ID_PATTERN, "a model ID such as 'anthropic.claude-3-haiku-20240307-v1:0'");
+    const models = requireModels(this, 'provisionableModels', props.provisionableModels, {
+      kinds: [BedrockModelKind.FOUNDATION_MODEL, BedrockModelKind.CUSTOM_MODEL],
+      reason: 'what CreateProvisionedModelThroughput is authorized against',
+    });
     const prefix = this.alarmPrefix(props);
     const alarmArn = (namePattern: string) => `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:${namePattern}`;
     const provisioned = accountResourcesArn(this, 'provisioned-model');
@@ -107,7 +112,7 @@ export class BedrockOperatorPolicy extends AttachablePolicy {
     this.allow({
       sid: 'BuyProvisionedThroughputForAllowedModels',
       actions: ['bedrock:CreateProvisionedModelThroughput'],
-      resources: models.map((m) => foundationModelArn(this, m, stack.region)),
+      resources: [...new Set(models.map((m) => m.resourceArn(this)!))],
     });
     this.allow({
       sid: 'ManageProvisionedThroughput',

@@ -41,7 +41,7 @@ export interface BedrockFeatureDefinition {
   readonly iamPrefix: string;
   /** Actions allowed on any resource (the endpoint policy still admits only the allowed principals). */
   readonly actions: readonly string[];
-  /** Actions allowed only on the allowed models (`BedrockModelAccess`). */
+  /** Actions allowed only on the allowed models (the `models` prop, `BedrockModel`). */
   readonly modelActions: readonly string[];
   /** Actions allowed only on this account's guardrails in this Region. */
   readonly guardrailActions: readonly string[];

@@ -4,12 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { BedrockModel, DEFAULT_TEXT_MODELS } from '../core/bedrock-model';
 import { IVpcEndpointConsumer, recordExternalEndpoint, SupportEndpoint } from '../core/endpoint-needs';
 import { PlatformValidationError } from '../core/errors';
 import { isResolved, requireAccountId, requireIntegerInRange, requireIpv4Cidr, requireOneOf, requirePattern } from '../core/validate';
 import { ALL_BEDROCK_FEATURES, BedrockFeature, bedrockFeature, endpointServiceOf, featureActions } from './bedrock-features';
 import { BearerTokenAccess, bedrockEndpointStatements, EndpointPrincipals, supportEndpointStatements } from './endpoint-policies';
-import { BedrockModelAccess, DEFAULT_TEXT_MODEL_ACCESS, modelResourceArns, validateModelAccess } from './model-access';
+import { endpointModelArns, mantleModelsOf, validateEndpointModels } from './model-access';
 import { knownAvailabilityZones, knownVpcCidr, rejectWith, routeTableIdsOf, subnetsAcrossZones } from './network-validation';
 import { lockedDownVpc } from './locked-down-vpc';
 import { VpcFlowLog } from './vpc-flow-log';
@@ -61,10 +62,14 @@ export interface BedrockPrivateLinkProps {
    */
   readonly clients?: readonly ec2.IPeer[];
   /**
-   * Models callers may invoke through the runtime, agents-runtime and Mantle endpoints.
-   * @default DEFAULT_TEXT_MODEL_ACCESS (Amazon Nova Micro/Lite/Pro and Titan Text Embeddings V2)
+   * Models callers may invoke through the runtime and agents-runtime endpoints (every kind but
+   * Mantle models) and the Mantle endpoint (`BedrockModel.mantleModel`). A cross-Region profile
+   * allows the profile, and its foundation model in every Region it routes to (IAM authorizes the
+   * request in each destination Region). `*` inside an ID or ARN (`anthropic.claude-*`) is allowed
+   * here; a bare `*` is not. Image and video models are refused unless listed.
+   * @default DEFAULT_TEXT_MODELS (Amazon Nova Micro/Lite/Pro and Titan Text Embeddings V2, on demand in the stack's Region)
    */
-  readonly models?: BedrockModelAccess;
+  readonly models?: readonly BedrockModel[];
   /**
    * Whose principals may use the endpoints.
    * @default principals of this stack's account
@@ -102,7 +107,7 @@ export interface BedrockPrivateLinkProps {
   readonly useFipsEndpoints?: boolean;
   /**
    * Key that encrypts the new VPC's flow logs.
-   * @default a new PlatformKey admitting CloudWatch Logs only
+   * @default the stack's default key (`PlatformKey.of`)
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -111,7 +116,7 @@ export interface BedrockPrivateLinkProps {
    */
   readonly flowLogRetention?: logs.RetentionDays;
   /**
-   * What happens to the flow-log group (and the key this construct creates) when it leaves the stack.
+   * What happens to the flow-log group when it leaves the stack.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -151,7 +156,7 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
   /** Subnets that hold the endpoints, where clients (and the platform's Lambdas) run. */
   public readonly applicationSubnets: ec2.SubnetSelection;
   /** Models invocable through the endpoints. */
-  public readonly models: BedrockModelAccess;
+  public readonly models: readonly BedrockModel[];
   /** Whose principals may use the endpoints. */
   public readonly principals: EndpointPrincipals;
   /** Flow logs of the new VPC (none for an existing VPC). */
@@ -183,8 +188,7 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
     }, 'they shape a VPC this construct creates; an existing VPC keeps its own CIDR, zones and flow logs.');
 
     this.principals = this.validatePrincipals(props.principals ?? {});
-    this.models = props.models ?? DEFAULT_TEXT_MODEL_ACCESS;
-    validateModelAccess(this, 'models', this.models);
+    this.models = validateEndpointModels(this, 'models', props.models ?? DEFAULT_TEXT_MODELS);
     this.useFips = props.useFipsEndpoints ?? false;
     this.bearerTokens = requireOneOf(this, 'bearerTokens', props.bearerTokens ?? BearerTokenAccess.NONE, Object.values(BearerTokenAccess));
     this.allowedActions = props.allowedActions ?? {};
@@ -377,7 +381,7 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
       bearerTokens: this.bearerTokens,
     });
     if (statements.length === 0) {
-      throw new PlatformValidationError(this, 'models', this.models, `The ${feature} endpoint would allow nothing: allow at least one model${feature === BedrockFeature.MANTLE ? ' in mantleModelIds' : ' (foundationModelIds, inferenceProfileIds or modelArns)'} or more actions.`);
+      throw new PlatformValidationError(this, 'models', this.models.map(String), `The ${feature} endpoint would allow nothing: allow at least one ${feature === BedrockFeature.MANTLE ? 'Mantle model (BedrockModel.mantleModel)' : 'model that is not a Mantle model'} or more actions.`);
     }
     return statements;
   }
@@ -422,12 +426,12 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
         throw new PlatformValidationError(this, `allowedActions.${feature}`, unknown.length ? unknown : actions, `Must be a non-empty subset of the feature's catalog actions (BEDROCK_FEATURE_CATALOG), e.g. ${catalog.slice(0, 3).join(', ')}.`);
       }
     }
-    if (features.includes(BedrockFeature.MANTLE) && !this.models.mantleModelIds?.length) {
-      throw new PlatformValidationError(this, 'models.mantleModelIds', this.models.mantleModelIds, 'The MANTLE feature is selected: name the Mantle models callers may use.');
+    if (features.includes(BedrockFeature.MANTLE) && mantleModelsOf(this.models).length === 0) {
+      throw new PlatformValidationError(this, 'models', this.models.map(String), "The MANTLE feature is selected: add the Mantle models callers may use, e.g. BedrockModel.mantleModel('openai.gpt-oss-120b').");
     }
     const invokes = features.filter((f) => f !== BedrockFeature.MANTLE && bedrockFeature(f).modelActions.length > 0);
-    if (invokes.length && modelResourceArns(this, this.models).length === 0) {
-      throw new PlatformValidationError(this, 'models', this.models, `${invokes.join(', ')} invoke models: allow at least one (foundationModelIds, inferenceProfileIds or modelArns).`);
+    if (invokes.length && endpointModelArns(this, this.models).length === 0) {
+      throw new PlatformValidationError(this, 'models', this.models.map(String), `${invokes.join(', ')} invoke models: allow at least one that is not a Mantle model.`);
     }
   }
 }

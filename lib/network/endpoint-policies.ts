@@ -1,9 +1,9 @@
 import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { BedrockModel, modelInvocationResources } from '../core/bedrock-model';
 import { SupportEndpoint } from '../core/endpoint-needs';
 import { BedrockFeature, bedrockFeature } from './bedrock-features';
-import { BedrockModelAccess, modelResourceArns } from './model-access';
 
 /** Whose principals may send requests through an endpoint. */
 export interface EndpointPrincipals {
@@ -43,8 +43,8 @@ export enum BearerTokenAccess {
 export interface BedrockEndpointPolicyOptions {
   /** Who may use the endpoint. */
   readonly principals: EndpointPrincipals;
-  /** Models that may be invoked through the endpoint. */
-  readonly models: BedrockModelAccess;
+  /** Models that may be invoked through the endpoint (validated: see `validateEndpointModels`). */
+  readonly models: readonly BedrockModel[];
   /**
    * A subset of the feature's catalog actions (without prefix) to allow instead of all of them.
    * @default every action of the catalog entry
@@ -77,19 +77,18 @@ export function bedrockEndpointStatements(scope: IConstruct, feature: BedrockFea
   if (general.length) statements.push(allow('FeatureActionsForAllowedPrincipals', prefixed(general), ['*'], who));
 
   const modelActions = keep(d.modelActions);
+  const models = modelInvocationResources(scope, options.models);
   if (modelActions.length && feature === BedrockFeature.MANTLE) {
-    const models = [...(options.models.mantleModelIds ?? [])];
-    if (models.length) {
+    if (models.mantleModelIds.length) {
       statements.push(
         allow('InferenceOnAllowedModelsOnly', prefixed(modelActions), [`arn:${partition}:bedrock-mantle:${region}:${account}:project/*`], {
           ...who,
-          StringEquals: { ...who.StringEquals, 'bedrock-mantle:Model': models },
+          StringEquals: { ...who.StringEquals, 'bedrock-mantle:Model': models.mantleModelIds },
         }),
       );
     }
   } else if (modelActions.length) {
-    const arns = modelResourceArns(scope, options.models);
-    if (arns.length) statements.push(allow('InvokeAllowedModelsOnly', prefixed(modelActions), arns, who));
+    if (models.endpoint.length) statements.push(allow('InvokeAllowedModelsOnly', prefixed(modelActions), models.endpoint, who));
   }
 
   const bearer = options.bearerTokens ?? BearerTokenAccess.NONE;

@@ -35,8 +35,8 @@ export interface PublicPathProps {
    */
   readonly natGateways?: number;
   /**
-   * Key that encrypts the flow logs; its policy must admit CloudWatch Logs.
-   * @default a new PlatformKey admitting CloudWatch Logs only
+   * Key that encrypts the flow logs; the flow-log group declares that CloudWatch Logs needs it.
+   * @default the stack's default key (`PlatformKey.of`)
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -45,7 +45,8 @@ export interface PublicPathProps {
    */
   readonly flowLogRetention?: logs.RetentionDays;
   /**
-   * What happens to the flow-log group (and the key this construct creates) when it leaves the stack.
+   * What happens to the flow-log group when it leaves the stack (the stack's default key, shared
+   * with other constructs, is always kept).
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { KeyConsumer, PlatformKey } from '../core/platform-key';
+import { PlatformKey } from '../core/platform-key';
 import { SecureLogGroup } from '../data-protection/secure-log-group';
 
 /** Properties of a {@link VpcFlowLog}. */
@@ -12,8 +12,9 @@ export interface VpcFlowLogProps {
   /** The VPC whose traffic is logged (created or imported). */
   readonly vpc: ec2.IVpc;
   /**
-   * Key that encrypts the log group; its policy must admit CloudWatch Logs (`KeyConsumer.CLOUDWATCH_LOGS`).
-   * @default a new PlatformKey admitting CloudWatch Logs only
+   * Key that encrypts the log group; the log group declares that CloudWatch Logs needs it
+   * (`KeyConsumer.CLOUDWATCH_LOGS`).
+   * @default the stack's default key (`PlatformKey.of`)
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -22,7 +23,8 @@ export interface VpcFlowLogProps {
    */
   readonly retention?: logs.RetentionDays;
   /**
-   * What happens to the log group when it leaves the stack.
+   * What happens to the log group when it leaves the stack (a default key is shared by the stack,
+   * and always kept).
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -50,15 +52,8 @@ export class VpcFlowLog extends Construct {
   constructor(scope: Construct, id: string, props: VpcFlowLogProps) {
     super(scope, id);
     const { partition, region, account } = Stack.of(this);
-    this.encryptionKey =
-      props.encryptionKey ??
-      new PlatformKey(this, 'Key', {
-        consumers: [KeyConsumer.CLOUDWATCH_LOGS],
-        // One alias per flow log: the stack-wide default alias would collide with other platform keys.
-        alias: `alias/bedrock-platform/${Stack.of(this).stackName}/${this.node.path.split('/').slice(1).join('-').replace(/[^a-zA-Z0-9/_-]/g, '-')}`.slice(0, 256),
-        description: 'Encrypts the VPC flow logs of the Amazon Bedrock platform',
-        removalPolicy: props.removalPolicy,
-      }).key;
+    // The stack's one default key: its policy admits CloudWatch Logs because the log group below says so.
+    this.encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
     this.logGroup = new SecureLogGroup(this, 'LogGroup', {
       encryptionKey: this.encryptionKey,
       retention: props.retention,

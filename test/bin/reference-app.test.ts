@@ -1,11 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildReferenceApp } from '../../bin/reference-app';
+import { REFERENCE_MODELS } from '../../bin/reference-app';
 import { decide } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
-import { synthesize } from '../kit/synth';
+import { loadAssembly } from '../kit/synth';
 
-const synth = synthesize((app) => buildReferenceApp(app));
+// The assembly `npm test` synthesized from bin/app.ts with the pinned CLI (re-synthesized here if stale).
+const synth = loadAssembly('bin/app.ts');
 const t = synth.template('BedrockPlatform');
 const resources = synth.json.BedrockPlatform.Resources as Record<string, { Type: string; Properties?: any; DeletionPolicy?: string }>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -98,6 +99,57 @@ describe('reference app', () => {
     });
     test('an image model: denied', async () => {
       expect(await invoke('amazon.nova-canvas-v1:0', { ...guardrail, ...viaEndpoint })).not.toBe('Allowed');
+    });
+  });
+
+  describe('one model list: the endpoint policies and the invoker policy allow the same models as in 0.x', () => {
+    const env = { account: '123456789012', region: 'us-east-1', refs: { PlatformPrivateLinkRuntimeEndpointBABAB9B3: 'vpce-0runtime' } };
+    const managed = (prefix: string) => resolveIntrinsics(ofType('AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith(prefix))![1].Properties.PolicyDocument, env);
+    const required = (managed('PlatformEnforcement').Statement as any[]).find((st) => st.Sid === 'DenyInvokeWithoutPlatformGuardrail').Condition.StringNotEquals['bedrock:GuardrailIdentifier'];
+    const endpointPolicy = (service: string) =>
+      resolveIntrinsics(ofType('AWS::EC2::VPCEndpoint').find(([, r]) => JSON.stringify(r.Properties.ServiceName) === `"com.amazonaws.us-east-1.${service}"`)![1].Properties.PolicyDocument, env);
+    const fm = (region: string, id: string) => `arn:aws:bedrock:${region}::foundation-model/${id}`;
+    const profile = (region: string, id: string) => `arn:aws:bedrock:${region}:123456789012:inference-profile/${id}`;
+    const NOVA_PRO = profile('us-east-1', 'us.amazon.nova-pro-v1:0');
+    const invoke = (service: string, resource: string, context: Record<string, string> = {}) =>
+      decide(
+        {
+          principal: 'arn:aws:iam::123456789012:role/PlatformInvoker',
+          action: 'bedrock:InvokeModel',
+          resource,
+          context: { 'aws:RequestedRegion': 'us-east-1', 'aws:SourceVpce': 'vpce-0runtime', 'bedrock:GuardrailIdentifier': required, ...context },
+        },
+        { identity: [managed('PlatformInvokerPermissions'), managed('PlatformEnforcement')], endpoint: [endpointPolicy(service)] },
+      );
+
+    test('REFERENCE_MODELS is one list of models', () => {
+      expect(REFERENCE_MODELS.map(String)).toEqual([
+        'a foundation model amazon.nova-lite-v1:0',
+        'a foundation model amazon.titan-embed-text-v2:0',
+        'a cross-Region inference profile us.amazon.nova-pro-v1:0',
+      ]);
+    });
+
+    test.each<[string, string, Record<string, string>, string]>([
+      ['a listed foundation model', fm('us-east-1', 'amazon.nova-lite-v1:0'), {}, 'Allowed'],
+      ['the embedding model', fm('us-east-1', 'amazon.titan-embed-text-v2:0'), {}, 'Allowed'],
+      ['the listed us. profile', NOVA_PRO, {}, 'Allowed'],
+      ["the profile's model, routed through it to another US Region", fm('us-west-2', 'amazon.nova-pro-v1:0'), { 'aws:RequestedRegion': 'us-west-2', 'bedrock:InferenceProfileArn': NOVA_PRO }, 'Allowed'],
+      ["the profile's model, called directly (not through the profile)", fm('us-east-1', 'amazon.nova-pro-v1:0'), {}, 'ImplicitlyDenied'],
+      ['a listed foundation model in another Region', fm('us-west-2', 'amazon.nova-lite-v1:0'), { 'aws:RequestedRegion': 'us-west-2' }, 'ExplicitlyDenied'],
+      ['an image model', fm('us-east-1', 'amazon.nova-canvas-v1:0'), {}, 'ImplicitlyDenied'],
+      ['the eu. profile of a listed model', profile('us-east-1', 'eu.amazon.nova-pro-v1:0'), {}, 'ImplicitlyDenied'],
+      ['a global profile that is not listed', profile('us-east-1', 'global.amazon.nova-pro-v1:0'), {}, 'ImplicitlyDenied'],
+    ])('runtime endpoint + invoker + enforcement: %s', async (_name, resource, context, expected) => {
+      expect(await invoke('bedrock-runtime', resource, context)).toBe(expected);
+    });
+
+    test('the agents endpoints allow exactly the runtime endpoint\'s models', () => {
+      const models = (service: string) => (endpointPolicy(service).Statement as any[]).find((st) => st.Sid === 'InvokeAllowedModelsOnly').Resource;
+      expect([...models('bedrock-runtime')].sort()).toEqual(
+        [fm('us-east-1', 'amazon.nova-lite-v1:0'), fm('us-east-1', 'amazon.titan-embed-text-v2:0'), NOVA_PRO, fm('*', 'amazon.nova-pro-v1:0')].sort(),
+      );
+      expect(models('bedrock-agent-runtime')).toEqual(models('bedrock-runtime'));
     });
   });
 

@@ -1,8 +1,10 @@
 import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { KeyConsumer, PlatformKey, PlatformValidationError } from '../../lib';
+import { ALL_KEY_CONSUMERS, KeyConsumer, PlatformKey, PlatformValidationError, SecureLogGroup } from '../../lib';
 import { decide, PolicyJson } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
@@ -13,8 +15,18 @@ const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-
 const OTHER = '999999999999';
 
 const synth = synthesize((app) => {
+  // Every consumer named: the policy the key had by default before consumers were derived.
   const full = new Stack(app, 'Full', { env: ENV });
-  new PlatformKey(full, 'Key');
+  new PlatformKey(full, 'Key', { consumers: ALL_KEY_CONSUMERS });
+  // Nothing named, nothing using it: the root and grant statements only.
+  new PlatformKey(new Stack(app, 'Unused', { env: ENV }), 'Key');
+  // Derived: a SecureLogGroup declares CloudWatch Logs, aws-cdk-lib's own log group is found by its
+  // KmsKeyId, and the named consumer is added to what is derived.
+  const derived = new Stack(app, 'Derived', { env: ENV });
+  const derivedKey = new PlatformKey(derived, 'Key', { consumers: [KeyConsumer.BUDGETS] });
+  new SecureLogGroup(derived, 'Logs', { encryptionKey: derivedKey.key });
+  const plain = new Stack(app, 'PlainLogGroup', { env: ENV });
+  new logs.LogGroup(plain, 'Logs', { encryptionKey: new PlatformKey(plain, 'Key').key, retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
   const minimal = new Stack(app, 'Minimal', { env: ENV });
   new PlatformKey(minimal, 'Key', { consumers: [KeyConsumer.CLOUDWATCH_LOGS], alias: 'alias/team/bedrock', rotationPeriodDays: 90 });
   // An existing customer key, imported by ARN, encrypting a log group.
@@ -39,7 +51,7 @@ describe('PlatformKey', () => {
     t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/bedrock-platform/Full' });
   });
 
-  test('key policy names exactly the account root and the platform services', () => {
+  test('with every consumer named, the key policy names exactly the account root and those services', () => {
     const principals = (keyPolicy('Full').Statement as any[]).map((s) => s.Principal);
     expect(principals).toEqual([
       { AWS: 'arn:aws:iam::123456789012:root' },
@@ -81,6 +93,27 @@ describe('PlatformKey', () => {
     });
   });
 
+  test('unused and unnamed, a key admits no service', () => {
+    expect((keyPolicy('Unused').Statement as any[]).map((s) => s.Sid ?? s.Principal)).toEqual([{ AWS: 'arn:aws:iam::123456789012:root' }, 'DenyGrantsExceptForAwsResources']);
+  });
+
+  test('the policy admits what its users declared, plus the consumers named', () => {
+    expect((keyPolicy('Derived').Statement as any[]).map((s) => s.Sid ?? s.Principal)).toEqual([
+      { AWS: 'arn:aws:iam::123456789012:root' },
+      'DenyGrantsExceptForAwsResources',
+      'AllowCloudWatchLogsForThisAccountsLogGroups',
+      'AllowBudgetsToPublishToEncryptedTopics',
+    ]);
+  });
+
+  test("aws-cdk-lib's own log group, which declares nothing, still gets CloudWatch Logs admitted", () => {
+    expect((keyPolicy('PlainLogGroup').Statement as any[]).map((s) => s.Sid ?? s.Principal)).toEqual([
+      { AWS: 'arn:aws:iam::123456789012:root' },
+      'DenyGrantsExceptForAwsResources',
+      'AllowCloudWatchLogsForThisAccountsLogGroups',
+    ]);
+  });
+
   test('consumers trims the policy to the services asked for', () => {
     const t = synth.template('Minimal');
     t.hasResourceProperties('AWS::KMS::Key', {
@@ -96,13 +129,15 @@ describe('PlatformKey', () => {
     synth.template('Imported').hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: KEY_ARN });
   });
 
-  test('passes every compliance pack; only the two documented unconditioned publishers are acknowledged', () => {
+  test('passes every compliance pack; only the two documented unconditioned publishers are acknowledged, where admitted', () => {
     expectNoFindings(synth);
     expectAcknowledgementsJustified(synth);
     expect(synth.compliance.acknowledgements.map((a) => a.id).sort()).toEqual([
       'BedrockPlatform::BedrockPlatform-KMS2[Service::cloudwatch.amazonaws.com]',
       'BedrockPlatform::BedrockPlatform-KMS2[Service::events.amazonaws.com]',
     ]);
+    // On the key that admits them only: a key that does not admit a publisher carries no acknowledgement for it.
+    expect(synth.compliance.acknowledgements.every((a) => a.path.startsWith('Full/'))).toBe(true);
   });
 
   test('template snapshot', () => {
@@ -167,6 +202,33 @@ describe('PlatformKey validation', () => {
   ])('%j is rejected at synth time', (props, message) => {
     expect(() => new PlatformKey(stack(), 'Key', props)).toThrow(PlatformValidationError);
     expect(() => new PlatformKey(stack(), 'Key', props)).toThrow(message);
+  });
+
+  test('two keys with one alias in a stack: a synth-time error naming both, not a failed deployment', () => {
+    const s = stack();
+    new PlatformKey(s, 'First');
+    expect(() => new PlatformKey(s, 'Second')).toThrow(
+      /^S\/Second: invalid alias "alias\/bedrock-platform\/S"\. S\/First already has this alias, .*Pass a distinct alias to one of the two keys, or share one key/,
+    );
+    expect(() => new PlatformKey(s, 'Third', { alias: 'alias/bedrock-platform/S/third' })).not.toThrow();
+    // Across stacks too, where both are in one account and Region; another Region has aliases of its own.
+    expect(() => new PlatformKey(new Stack(s.node.root as App, 'T', { env: ENV }), 'Key', { alias: 'alias/bedrock-platform/S' })).toThrow(/^T\/Key: invalid alias .* S\/First already has this alias/);
+    expect(() => new PlatformKey(new Stack(s.node.root as App, 'U', { env: { ...ENV, region: 'eu-west-1' } }), 'Key', { alias: 'alias/bedrock-platform/S' })).not.toThrow();
+  });
+
+  test('PlatformKey.of: one default key per stack, at one path, with an alias of its own', () => {
+    const s = stack();
+    const nested = new Construct(new Construct(s, 'A'), 'B');
+    const key = PlatformKey.of(nested);
+    expect(PlatformKey.of(s)).toBe(key);
+    expect(key.node.path).toBe('S/BedrockPlatformDefaultKey');
+    // A key of the default alias beside it: no collision.
+    expect(() => new PlatformKey(s, 'Key')).not.toThrow();
+    expect(s.resolve((key.alias.node.defaultChild as kms.CfnAlias).aliasName)).toBe('alias/bedrock-platform/S/default');
+    const other = new Stack(s.node.root as App, 'Other', { env: ENV });
+    expect(PlatformKey.of(other)).not.toBe(key);
+    expect(PlatformKey.isPlatformKey(key)).toBe(true);
+    expect(PlatformKey.isPlatformKey(key.key)).toBe(false);
   });
 
   test('error names the construct path', () => {

@@ -65,9 +65,8 @@ describe('data protection building blocks', () => {
         'ControlTower::s3_bucket_default_encryption_kms_check',
         'ControlTower::s3_bucket_logging_enabled_check',
         'ControlTower::s3_bucket_object_lock_enabled_check',
-        // The platform key's two documented unconditioned publishers.
-        'BedrockPlatform::BedrockPlatform-KMS2[Service::cloudwatch.amazonaws.com]',
-        'BedrockPlatform::BedrockPlatform-KMS2[Service::events.amazonaws.com]',
+        // No KMS2 acknowledgement: a bare SecureTopic has no publisher, so the key admits neither
+        // EventBridge nor CloudWatch (the key policy is derived from what uses the key).
       ]),
     );
     // Only the access-log bucket carries the SSE-S3 and logging acknowledgements (the packs recognise it as a log target).

@@ -1,7 +1,8 @@
 import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { PlatformKey, PlatformValidationError } from '../../lib';
@@ -129,7 +130,8 @@ describe('BedrockAuditTrail: the trail', () => {
       IsMultiRegionTrail: true,
       IncludeGlobalServiceEvents: true,
       EnableLogFileValidation: true,
-      KMSKeyId: { 'Fn::GetAtt': [logicalId('Default', 'AWS::KMS::Key', 'AuditKey'), 'Arn'] },
+      // No key given: the stack's default key (PlatformKey.of), not one of the trail's own.
+      KMSKeyId: { 'Fn::GetAtt': [logicalId('Default', 'AWS::KMS::Key', 'BedrockPlatformDefaultKey'), 'Arn'] },
       S3BucketName: { Ref: logicalId('Default', 'AWS::S3::Bucket', 'AuditLogFilesBucket') },
       CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': [logicalId('Default', 'AWS::Logs::LogGroup', 'AuditEvents'), 'Arn'] },
       CloudWatchLogsRoleArn: { 'Fn::GetAtt': [logicalId('Default', 'AWS::IAM::Role', 'AuditLogDeliveryRole'), 'Arn'] },
@@ -397,7 +399,7 @@ describe('BedrockAuditTrail: compliance', () => {
     // Object Lock is on by default: nothing to acknowledge for it on the audit bucket.
     expect(idsAt('Default/Audit/LogFiles/Bucket/Resource')).not.toContain('ControlTower::s3_bucket_object_lock_enabled_check');
     expect(idsAt('Tuned/Audit/LogFiles/Bucket/Resource')).not.toContain('ControlTower::s3_bucket_object_lock_enabled_check');
-    const elsewhere = synth.compliance.acknowledgements.filter((a) => a.path.startsWith('Default/') && !/^Default\/Audit\/(LogDeliveryPolicy|HighRiskAlerts\/UndeliveredAlerts|LogFiles|Key)\//.test(a.path));
+    const elsewhere = synth.compliance.acknowledgements.filter((a) => a.path.startsWith('Default/') && !/^Default\/Audit\/(LogDeliveryPolicy|HighRiskAlerts\/UndeliveredAlerts|LogFiles)\/|^Default\/BedrockPlatformDefaultKey\//.test(a.path));
     expect(elsewhere).toEqual([]);
   });
 
@@ -415,6 +417,19 @@ describe('BedrockAuditTrail: compliance', () => {
     };
     for (const [stack, template] of Object.entries(synth.json)) visit(template.Resources, stack);
     expect(repeated).toEqual([]);
+  });
+
+  test('the default key admits exactly what the trail, its log group and its alerts need', () => {
+    const [[, key]] = resources('Default', 'AWS::KMS::Key');
+    expect((key.Properties.KeyPolicy.Statement as any[]).map((st) => st.Sid ?? st.Principal)).toEqual([
+      { AWS: 'arn:aws:iam::123456789012:root' },
+      'DenyGrantsExceptForAwsResources',
+      'AllowCloudWatchLogsForThisAccountsLogGroups',
+      'AllowCloudTrailToEncryptThisAccountsTrails',
+      'AllowCloudTrailToDescribeKey',
+      'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
+      'AllowEventBridgeToDeliverToEncryptedTopicsAndQueues',
+    ]);
   });
 
   test('template snapshot', () => {
@@ -454,6 +469,21 @@ describe('BedrockAuditTrail: validation and grants', () => {
     expect(doc.Statement.flatMap((st: any) => st.Action)).toEqual(expect.arrayContaining(['s3:GetObject*', 'kms:Decrypt']));
     const alertsOnly = new BedrockAuditTrail(stack(), 'Alerts', { createTrail: false });
     expect(() => alertsOnly.grantReadLogFiles(auditor)).toThrow(/There are no log files to read/);
+  });
+
+  test('upgrading a stack whose trail made its own key: the default key can keep that key\'s logical ids', () => {
+    // Before the stack-wide default key, BedrockAuditTrail(stack, 'Audit') created Audit/Key. A RETAINed
+    // key whose logical id changes is a new key, so an upgraded stack pins the old ids on the default key.
+    const s = stack();
+    const kept = PlatformKey.of(s);
+    (kept.key.node.defaultChild as kms.CfnKey).overrideLogicalId('AuditKey44C41659');
+    (kept.alias.node.defaultChild as kms.CfnAlias).overrideLogicalId('AuditKeyAlias8D6C7416');
+    new BedrockAuditTrail(s, 'Audit');
+    const template = Template.fromStack(s).toJSON();
+    const keys = Object.entries(template.Resources as Record<string, any>).filter(([, r]) => /^AWS::KMS::(Key|Alias)$/.test(r.Type)).map(([id]) => id);
+    expect(keys.sort()).toEqual(['AuditKey44C41659', 'AuditKeyAlias8D6C7416']);
+    const [trail] = Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::CloudTrail::Trail');
+    expect(trail.Properties.KMSKeyId).toEqual({ 'Fn::GetAtt': ['AuditKey44C41659', 'Arn'] });
   });
 
   test('HighRiskActivityAlerts works on its own, also with an existing topic whose policy it cannot edit', () => {

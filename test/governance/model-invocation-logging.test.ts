@@ -276,6 +276,22 @@ describe('ModelInvocationLogging: storage and alarms', () => {
   });
 });
 
+describe('ModelInvocationLogging: the key', () => {
+  const admitted = (stack: string) => {
+    const [[, key]] = resources(stack, 'AWS::KMS::Key');
+    return (key.Properties.KeyPolicy.Statement as any[]).map((st) => st.Sid).filter((sid) => sid && sid !== 'DenyGrantsExceptForAwsResources');
+  };
+
+  test('with no key given, the stack default key admits exactly the log groups, Bedrock delivering to the bucket and the alarms', () => {
+    expect(resources('Default', 'AWS::KMS::Key').map(([id]) => id)).toEqual([expect.stringMatching(/^BedrockPlatformDefaultKey[0-9A-F]{8}$/)]);
+    expect(admitted('Default')).toEqual(['AllowCloudWatchLogsForThisAccountsLogGroups', 'AllowBedrockLogDeliveryForThisAccount', 'AllowCloudWatchAlarmsToPublishToEncryptedTopics']);
+  });
+
+  test('without S3 delivery, Bedrock is not admitted to the key', () => {
+    expect(admitted('CloudWatchOnly')).toEqual(['AllowCloudWatchLogsForThisAccountsLogGroups', 'AllowCloudWatchAlarmsToPublishToEncryptedTopics']);
+  });
+});
+
 describe('ModelInvocationLogging: compliance', () => {
   test('nag clean; what is acknowledged is granular and explained', () => {
     expectNoFindings(synth);

@@ -8,11 +8,10 @@ import {
   BedrockInvokerPolicy,
   BedrockInvokerRole,
   BedrockOperatorRole,
-  GEOGRAPHY_REGIONS,
-  InferenceGeography,
-  ModelTarget,
   PersonaTrust,
 } from '../../lib/identity';
+import { BedrockModel } from '../../lib/core/bedrock-model';
+import { GEOGRAPHY_REGIONS, InferenceGeography } from '../../lib/core/inference-geographies';
 import { decide, IamRequest, PolicyJson } from '../kit/iam';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
 import { resolveIntrinsics } from '../kit/intrinsics';
@@ -50,10 +49,10 @@ const synth = synthesize((app) => {
   const auditBucket = new SecureBucket(stack, 'AuditBucket', { encryptionKey: key.key });
   const auditLogs = new SecureLogGroup(stack, 'AuditLogs', { encryptionKey: key.key });
   const guardrail = { guardrailArn: GUARDRAIL, guardrailVersion: '3', encryptionKey: key.key };
-  const models = [ModelTarget.foundationModel(EMBED), ModelTarget.crossRegionProfile(`us.${CLAUDE}`)];
+  const models = [EMBED, `us.${CLAUDE}`].map((id) => BedrockModel.parse(id));
   const enforcement = new BedrockEnforcement(stack, 'Enforcement', {
     requireGuardrail: guardrail,
-    guardrailExemptModelIds: [EMBED],
+    guardrailExemptModels: [BedrockModel.foundationModel(EMBED)],
     requirePrivatePath: { vpcEndpointIds: [ENDPOINT] },
     dataResidency: { allowedRegions: ['us-east-1'] },
     scpExemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'],
@@ -67,13 +66,13 @@ const synth = synthesize((app) => {
     invoker: new BedrockInvokerRole(stack, 'Invoker', { trust: PersonaTrust.service('lambda.amazonaws.com'), models, guardrail, knowledgeBaseArns: [KB], encryptionKey: key.key, enforcement }).role,
     unenforced: new BedrockInvokerRole(stack, 'UnenforcedInvoker', { trust: PersonaTrust.service('ecs-tasks.amazonaws.com'), models, guardrail }).role,
     builder: new BedrockBuilderRole(stack, 'Builder', { trust: PersonaTrust.saml(saml), serviceRoles: [kbRole], encryptionKey: key.key }).role,
-    operator: new BedrockOperatorRole(stack, 'Operator', { trust: PersonaTrust.accounts(['123456789012']), provisionableModelIds: ['anthropic.claude-3-haiku-20240307-v1:0'], invocationLoggingRole: loggingRole, alarmNamePrefix: 'bedrock-' }).role,
+    operator: new BedrockOperatorRole(stack, 'Operator', { trust: PersonaTrust.accounts(['123456789012']), provisionableModels: [BedrockModel.foundationModel('anthropic.claude-3-haiku-20240307-v1:0')], invocationLoggingRole: loggingRole, alarmNamePrefix: 'bedrock-' }).role,
     auditor: new BedrockAuditorRole(stack, 'Auditor', { trust: PersonaTrust.saml(saml), auditBuckets: [auditBucket.bucket], auditLogGroups: [auditLogs], invocationLogGroups: [invocationLogs], invocationLogBuckets: [invocationBucket.bucket] }).role,
     payloadAuditor: new BedrockAuditorRole(stack, 'PayloadAuditor', { trust: PersonaTrust.saml(saml), invocationLogGroups: [invocationLogs], invocationLogBuckets: [invocationBucket.bucket], allowPromptPayloads: true }).role,
     // An application role that already exists, given the invoker permissions with grantInvoke.
     existing: new iam.Role(stack, 'ExistingAppRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
   };
-  new BedrockInvokerPolicy(stack, 'AppInvoke', { models: [ModelTarget.foundationModel(EMBED)] }).grantInvoke(roles.existing);
+  new BedrockInvokerPolicy(stack, 'AppInvoke', { models: [BedrockModel.foundationModel(EMBED)] }).grantInvoke(roles.existing);
   for (const [name, role] of Object.entries(roles)) ids[name] = stack.getLogicalId(role.node.defaultChild as CfnElement);
   ids.key = stack.getLogicalId(key.key.node.defaultChild as CfnElement);
   ids.invocationBucket = stack.getLogicalId(invocationBucket.bucket.node.defaultChild as CfnElement);

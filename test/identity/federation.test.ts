@@ -7,9 +7,9 @@ import {
   BedrockEnforcement,
   BedrockInvokerRole,
   BedrockOperatorRole,
-  ModelTarget,
   PersonaTrust,
 } from '../../lib/identity';
+import { BedrockModel } from '../../lib/core/bedrock-model';
 import { decide } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
@@ -30,7 +30,7 @@ const synth = synthesize((app) => {
   new BedrockBuilderRole(stack, 'Builder', { trust: PersonaTrust.saml(saml, { audience: 'https://eu-west-1.signin.aws.amazon.com/saml' }), maxSessionDuration: Duration.hours(8), roleName: 'bedrock-builder' });
   new BedrockInvokerRole(stack, 'Pipeline', {
     trust: PersonaTrust.oidc(github, { audiences: ['sts.amazonaws.com'], subjects: ['repo:my-org/my-app:ref:refs/heads/main'] }),
-    models: [ModelTarget.foundationModel('amazon.titan-embed-text-v2:0')],
+    models: [BedrockModel.foundationModel('amazon.titan-embed-text-v2:0')],
     permissionsBoundary: boundary,
   });
   new BedrockOperatorRole(stack, 'Operator', { trust: PersonaTrust.accounts(['123456789012', '210987654321'], { maxMfaAge: Duration.hours(1) }), maxSessionDuration: Duration.hours(12) });
@@ -49,7 +49,7 @@ const synth = synthesize((app) => {
   });
   new BedrockInvokerRole(agnostic, 'Invoker', {
     trust: PersonaTrust.oidc(provider, { audiences: ['sts.amazonaws.com'], subjects: ['repo:my-org/*'] }),
-    models: [ModelTarget.foundationModel('amazon.titan-embed-text-v2:0'), ModelTarget.crossRegionProfile('eu.anthropic.claude-sonnet-4-5-20250929-v1:0')],
+    models: [BedrockModel.foundationModel('amazon.titan-embed-text-v2:0'), BedrockModel.crossRegionProfile('eu.anthropic.claude-sonnet-4-5-20250929-v1:0')],
     enforcement: agnosticEnforcement,
   });
   new BedrockBuilderRole(agnostic, 'Builder', { trust: PersonaTrust.accounts(['123456789012']) });

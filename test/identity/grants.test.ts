@@ -2,13 +2,14 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BedrockAuditorPolicy, BedrockBuilderPolicy, BedrockEnforcement, BedrockInvokerPolicy, BedrockInvokerRole, ModelTarget, PersonaTrust } from '../../lib/identity';
+import { BedrockAuditorPolicy, BedrockBuilderPolicy, BedrockEnforcement, BedrockInvokerPolicy, BedrockInvokerRole, PersonaTrust } from '../../lib/identity';
+import { BedrockModel } from '../../lib/core/bedrock-model';
 import { cdkJsonContext } from '../kit/synth';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const setup = () => {
   const stack = new Stack(new App({ context: cdkJsonContext() }), 'Grants', { env: ENV });
-  const invoker = new BedrockInvokerPolicy(stack, 'Invoke', { models: [ModelTarget.foundationModel('amazon.titan-embed-text-v2:0')] });
+  const invoker = new BedrockInvokerPolicy(stack, 'Invoke', { models: [BedrockModel.foundationModel('amazon.titan-embed-text-v2:0')] });
   return { stack, invoker, policyRef: { Ref: stack.getLogicalId(invoker.managedPolicy.node.defaultChild as CfnResource) } };
 };
 
@@ -58,7 +59,7 @@ describe('grant methods on existing principals', () => {
     const { stack } = setup();
     const guardrailArn = 'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc123def456';
     const enforcement = new BedrockEnforcement(stack, 'Enforce', { requireGuardrail: { guardrailArn, guardrailVersion: '2' } });
-    new BedrockInvokerRole(stack, 'Held', { trust: PersonaTrust.service('lambda.amazonaws.com'), models: [ModelTarget.foundationModel('amazon.nova-lite-v1:0')], enforcement });
+    new BedrockInvokerRole(stack, 'Held', { trust: PersonaTrust.service('lambda.amazonaws.com'), models: [BedrockModel.foundationModel('amazon.nova-lite-v1:0')], enforcement });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([{ Sid: 'ApplyPlatformGuardrail', Effect: 'Allow', Action: 'bedrock:ApplyGuardrail', Resource: guardrailArn }]) },
     });

@@ -1,21 +1,17 @@
-import { CfnElement } from 'aws-cdk-lib';
-import { buildLeastPrivilegeAccess, EXAMPLE } from '../../examples/least-privilege-access/stack';
-import { BedrockEnforcement } from '../../lib/identity';
+import * as fs from 'fs';
+import * as path from 'path';
+import { EXAMPLE } from '../../examples/least-privilege-access/stack';
 import { decide } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
-import { synthesize } from '../kit/synth';
+import { loadAssembly } from '../kit/synth';
 import { expectDataProtected } from '../data-protection/data-protection';
 
-let enforcement: BedrockEnforcement | undefined;
-let enforcementPolicyId = '';
-let keyId = '';
-const synth = synthesize((app) => {
-  const built = buildLeastPrivilegeAccess(app);
-  enforcement = built.enforcement;
-  enforcementPolicyId = built.stack.getLogicalId(built.enforcement.managedPolicy.node.defaultChild as CfnElement);
-  keyId = built.stack.getLogicalId(built.key.key.node.defaultChild as CfnElement);
-});
+// The example app as `npm test` synthesized it with the pinned CLI, and the SCP file the app wrote next to it.
+const synth = loadAssembly('examples/least-privilege-access/app.ts');
+const enforcementPolicyId = synth.logicalId('LeastPrivilegeAccess/Enforcement/Policy/Resource');
+const keyId = synth.logicalId('LeastPrivilegeAccess/Key/Key/Resource');
+const scpFile = fs.readFileSync(path.join(synth.assemblyDir, 'bedrock-platform-scp.json'), 'utf8');
 const template = () => synth.json.LeastPrivilegeAccess;
 
 describe('example: least-privilege access', () => {
@@ -37,7 +33,7 @@ describe('example: least-privilege access', () => {
   });
 
   test('the SCP file the app writes is the enforcement policy, plus the exemptions and the service-role guard', async () => {
-    const scp = JSON.parse(enforcement!.serviceControlPolicyJson());
+    const scp = JSON.parse(scpFile);
     const identity = resolveIntrinsics(template().Resources[enforcementPolicyId].Properties.PolicyDocument, EXAMPLE.env);
     // The SCP adds one statement: it keeps the platform's service-role path for the platform's deployments.
     expect(scp.Statement.map((s: any) => s.Sid)).toEqual([...identity.Statement.map((s: any) => s.Sid), 'DenyChangesToPlatformServiceRoles']);

@@ -1,16 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { REGION_PATTERN } from '../../lib/identity/bedrock-arns';
-import {
-  ALL_GEOGRAPHIES,
-  BedrockEnforcement,
-  GEOGRAPHY_REGIONS,
-  geographyOfProfileId,
-  InferenceGeography,
-  ModelTarget,
-  narrowestGeographyOf,
-  PrivatePathScope,
-} from '../../lib/identity';
+import { BedrockModel, modelInvocationResources, REGION_PATTERN } from '../../lib/core/bedrock-model';
+import { ALL_GEOGRAPHIES, GEOGRAPHY_REGIONS, geographyOfProfileId, InferenceGeography, narrowestGeographyOf } from '../../lib/core/inference-geographies';
+import { BedrockEnforcement, BedrockInvokerPolicy, PrivatePathScope } from '../../lib/identity';
 import { cdkJsonContext } from '../kit/synth';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -58,10 +50,15 @@ describe('geography table', () => {
   });
 });
 
-describe('ModelTarget', () => {
+describe('BedrockModel grants (identity view)', () => {
+  const grant = (s: Stack, model: BedrockModel) => {
+    const { direct, throughProfile, viaProfiles, profiles } = s.resolve(modelInvocationResources(s, [model.validate(s, 'm')]));
+    return { direct, throughProfile, viaProfiles, profiles };
+  };
+
   test('a foundation model is granted in the stack Region, without an account', () => {
     const s = stack('eu-west-1');
-    expect(s.resolve(ModelTarget.foundationModel('amazon.titan-embed-text-v2:0').bind(s, 'm'))).toEqual({
+    expect(grant(s, BedrockModel.foundationModel('amazon.titan-embed-text-v2:0'))).toEqual({
       direct: ['arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0'],
       throughProfile: [],
       viaProfiles: [],
@@ -71,26 +68,44 @@ describe('ModelTarget', () => {
 
   test('an eu. profile covers every EU Region, plus any destination Region passed in', () => {
     const s = stack('eu-west-1');
-    const grant = s.resolve(ModelTarget.crossRegionProfile(`eu.${CLAUDE}`, { destinationRegions: ['eu-west-4'] }).bind(s, 'm'));
+    const g = grant(s, BedrockModel.crossRegionProfile(`eu.${CLAUDE}`, { destinationRegions: ['eu-west-4'] }));
     const regions = [...GEOGRAPHY_REGIONS[InferenceGeography.EU], 'eu-west-4'];
-    expect(grant.throughProfile).toEqual(regions.map((r) => `arn:aws:bedrock:${r}::foundation-model/${CLAUDE}`));
-    expect(grant.viaProfiles).toEqual(regions.map((r) => `arn:aws:bedrock:${r}:123456789012:inference-profile/eu.${CLAUDE}`));
-    expect(grant.direct).toEqual(grant.viaProfiles);
+    expect(g.throughProfile).toEqual(regions.map((r) => `arn:aws:bedrock:${r}::foundation-model/${CLAUDE}`));
+    expect(g.viaProfiles).toEqual(regions.map((r) => `arn:aws:bedrock:${r}:123456789012:inference-profile/eu.${CLAUDE}`));
+    expect(g.direct).toEqual(g.viaProfiles);
   });
 
   test('an application profile grants itself, and its source models only through it', () => {
     const s = stack();
     const app = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123';
-    const grant = s.resolve(ModelTarget.applicationInferenceProfile(app, ModelTarget.crossRegionProfile(`us.${CLAUDE}`)).bind(s, 'm'));
-    expect(grant.direct).toEqual([app]);
-    expect(grant.viaProfiles).toEqual([app]);
-    expect(grant.throughProfile).toEqual(GEOGRAPHY_REGIONS[InferenceGeography.US].map((r) => `arn:aws:bedrock:${r}::foundation-model/${CLAUDE}`));
+    const g = grant(s, BedrockModel.applicationInferenceProfile(app, BedrockModel.crossRegionProfile(`us.${CLAUDE}`)));
+    expect(g.direct).toEqual([app]);
+    expect(g.viaProfiles).toEqual([app]);
+    expect(g.throughProfile).toEqual(GEOGRAPHY_REGIONS[InferenceGeography.US].map((r) => `arn:aws:bedrock:${r}::foundation-model/${CLAUDE}`));
   });
 
   test('a provisioned model is granted by its ARN', () => {
     const s = stack();
     const arn = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123';
-    expect(ModelTarget.provisionedModel(arn).bind(s, 'm').direct).toEqual([arn]);
+    expect(grant(s, BedrockModel.provisionedModel(arn)).direct).toEqual([arn]);
+  });
+
+  test('a global profile is granted (it was refused in 0.x): the profile here, and through it the model here and the Region-less model', () => {
+    const s = stack();
+    const policy = new BedrockInvokerPolicy(s, 'P', { models: [BedrockModel.parse(`global.${CLAUDE}`)] });
+    const statements = s.resolve(policy.policyStatements.map((st) => st.toStatementJson()));
+    const globalProfile = `arn:aws:bedrock:us-east-1:123456789012:inference-profile/global.${CLAUDE}`;
+    expect(statements).toEqual([
+      { Sid: 'InvokeAllowedModels', Effect: 'Allow', Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: globalProfile },
+      {
+        Sid: 'InvokeModelsOnlyThroughAllowedProfiles',
+        Effect: 'Allow',
+        Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        Resource: [`arn:aws:bedrock:us-east-1::foundation-model/${CLAUDE}`, `arn:aws:bedrock:::foundation-model/${CLAUDE}`],
+        Condition: { StringEquals: { 'bedrock:InferenceProfileArn': [globalProfile] } },
+      },
+      { Sid: 'DescribeAllowedProfiles', Effect: 'Allow', Action: 'bedrock:GetInferenceProfile', Resource: globalProfile },
+    ]);
   });
 });
 

@@ -1,7 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { BedrockAuditorPolicy, BedrockBuilderPolicy, BedrockEnforcement, BedrockInvokerPolicy, BedrockOperatorPolicy, ModelTarget } from '../../lib/identity';
+import { BedrockAuditorPolicy, BedrockBuilderPolicy, BedrockEnforcement, BedrockInvokerPolicy, BedrockOperatorPolicy } from '../../lib/identity';
+import { BedrockModel } from '../../lib/core/bedrock-model';
 import { cdkJsonContext } from '../kit/synth';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -17,7 +18,7 @@ function conflicts(attach: (stack: Stack, role: iam.Role) => void): string[] {
     .map((w) => String(w.entry.data));
 }
 
-const invoker = (s: Stack) => new BedrockInvokerPolicy(s, 'Invoke', { models: [ModelTarget.foundationModel('amazon.nova-lite-v1:0')] });
+const invoker = (s: Stack) => new BedrockInvokerPolicy(s, 'Invoke', { models: [BedrockModel.foundationModel('amazon.nova-lite-v1:0')] });
 
 describe('personas whose explicit denies cancel each other', () => {
   test('build + operate on one role: warned, naming the blocked actions', () => {

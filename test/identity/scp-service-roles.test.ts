@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { BedrockModel } from '../../lib/core/bedrock-model';
 import { BedrockEnforcement } from '../../lib/identity';
 import { cdkJsonContext, synthesize } from '../kit/synth';
 import { decide, IamRequest, PolicyJson } from '../kit/iam';
@@ -33,7 +34,7 @@ const synth = synthesize((app) => {
   const stack = new Stack(app, 'Scp', { env: ENV });
   new BedrockEnforcement(stack, 'Enforcement', {
     requireGuardrail: { guardrailArn: GUARDRAIL, guardrailVersion: '3' },
-    guardrailExemptModelIds: [EMBED],
+    guardrailExemptModels: [BedrockModel.foundationModel(EMBED)],
     requirePrivatePath: { vpcEndpointIds: [ENDPOINT] },
     dataResidency: { allowedRegions: ['us-east-1'] },
     scpExemptPrincipalArns: EXEMPT,
@@ -185,7 +186,7 @@ describe('the SCP size', () => {
     const endpoints = Array.from({ length: 4 }, (_, i) => `vpce-${String(i).padStart(17, '0')}`);
     const e = new BedrockEnforcement(stack, 'E', {
       requireGuardrail: { guardrailArn: GUARDRAIL, guardrailVersion: '12345678' },
-      guardrailExemptModelIds: [EMBED],
+      guardrailExemptModels: [BedrockModel.foundationModel(EMBED)],
       requirePrivatePath: { vpcEndpointIds: endpoints },
       dataResidency: { allowedRegions: ['us-east-1'] },
       scpExemptPrincipalArns: EXEMPT,

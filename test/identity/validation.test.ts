@@ -1,21 +1,13 @@
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PlatformValidationError } from '../../lib';
-import {
-  BedrockEnforcement,
-  BedrockEnforcementProps,
-  BedrockInvokerPolicy,
-  BedrockInvokerRole,
-  BedrockOperatorPolicy,
-  InferenceGeography,
-  ModelTarget,
-  PersonaTrust,
-  PrivatePathScope,
-} from '../../lib/identity';
+import { BedrockModel } from '../../lib/core/bedrock-model';
+import { InferenceGeography } from '../../lib/core/inference-geographies';
+import { BedrockEnforcement, BedrockEnforcementProps, BedrockInvokerPolicy, BedrockInvokerRole, BedrockOperatorPolicy, PersonaTrust, PrivatePathScope } from '../../lib/identity';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const stack = () => new Stack(new App(), 'S', { env: ENV });
-const EMBED = ModelTarget.foundationModel('amazon.titan-embed-text-v2:0');
+const EMBED = BedrockModel.foundationModel('amazon.titan-embed-text-v2:0');
 const GUARDRAIL = { guardrailArn: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc123def456', guardrailVersion: '1' };
 
 /** Asserts a PlatformValidationError whose message names the construct path and matches `message`. */
@@ -34,14 +26,18 @@ function expectInvalid(build: (s: Stack) => unknown, message: RegExp): void {
 
 describe('invoker policy validation', () => {
   test.each<[string, (s: Stack) => unknown, RegExp]>([
-    ['no model', (s) => new BedrockInvokerPolicy(s, 'P', { models: [] }), /invalid models \[\]\. List at least one ModelTarget/],
-    ['a malformed model ID', (s) => new BedrockInvokerPolicy(s, 'P', { models: [ModelTarget.foundationModel('claude')] }), /invalid models\[0\] "claude"\. Must be a model ID/],
-    ['a bad Region', (s) => new BedrockInvokerPolicy(s, 'P', { models: [ModelTarget.foundationModel('amazon.titan-embed-text-v2:0', { region: 'europe' })] }), /invalid models\[0\]\.region "europe"/],
-    ['a global profile', (s) => new BedrockInvokerPolicy(s, 'P', { models: [ModelTarget.crossRegionProfile('global.anthropic.claude-sonnet-4-5-20250929-v1:0')] }), /invalid models\[0\] "global\.anthropic.*Global profiles route outside any geography/],
-    ['a profile without a geography prefix', (s) => new BedrockInvokerPolicy(s, 'P', { models: [EMBED, ModelTarget.crossRegionProfile('anthropic.claude-v2')] }), /invalid models\[1\].*prefixed with one of 'us\.', 'eu\.'/],
-    ['a bad destination Region', (s) => new BedrockInvokerPolicy(s, 'P', { models: [ModelTarget.crossRegionProfile('eu.amazon.nova-pro-v1:0', { destinationRegions: ['mars-1'] })] }), /invalid models\[0\]\.destinationRegions\[0\] "mars-1"/],
-    ['a provisioned model that is not an ARN', (s) => new BedrockInvokerPolicy(s, 'P', { models: [ModelTarget.provisionedModel('my-throughput')] }), /invalid models\[0\] "my-throughput"\. Must be a provisioned model ARN/],
-    ['an application profile that is not an ARN', (s) => new BedrockInvokerPolicy(s, 'P', { models: [ModelTarget.applicationInferenceProfile('profile', EMBED)] }), /invalid models\[0\] "profile"\. Must be an application inference profile ARN/],
+    ['no model', (s) => new BedrockInvokerPolicy(s, 'P', { models: [] }), /invalid models \[\]\. List at least one BedrockModel/],
+    ['a malformed model ID', (s) => new BedrockInvokerPolicy(s, 'P', { models: [BedrockModel.foundationModel('claude')] }), /invalid models\[0\] "claude"\. Must be a model ID/],
+    ['a bad Region', (s) => new BedrockInvokerPolicy(s, 'P', { models: [BedrockModel.foundationModel('amazon.titan-embed-text-v2:0', { region: 'europe' })] }), /invalid models\[0\]\.region "europe"/],
+    ['a profile without a geography prefix', (s) => new BedrockInvokerPolicy(s, 'P', { models: [EMBED, BedrockModel.crossRegionProfile('anthropic.claude-v2')] }), /invalid models\[1\].*prefixed with one of 'us\.', 'eu\.'/],
+    ['a bad destination Region', (s) => new BedrockInvokerPolicy(s, 'P', { models: [BedrockModel.crossRegionProfile('eu.amazon.nova-pro-v1:0', { destinationRegions: ['mars-1'] })] }), /invalid models\[0\]\.destinationRegions\[0\] "mars-1"/],
+    ['a provisioned model that is not an ARN', (s) => new BedrockInvokerPolicy(s, 'P', { models: [BedrockModel.provisionedModel('my-throughput')] }), /invalid models\[0\] "my-throughput"\. Must be a provisioned model ARN/],
+    ['an application profile that is not an ARN', (s) => new BedrockInvokerPolicy(s, 'P', { models: [BedrockModel.applicationInferenceProfile('profile', EMBED)] }), /invalid models\[0\] "profile"\. Must be an application inference profile ARN/],
+    ['an application profile without its source', (s) => new BedrockInvokerPolicy(s, 'P', { models: [BedrockModel.parse('arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123')] }), /invalid models\[0\]\.source \(not set\)\. IAM also authorizes the models/],
+    ['a model pattern (IAM grants name exact models)', (s) => new BedrockInvokerPolicy(s, 'P', { models: [BedrockModel.parse('anthropic.claude-*')] }), /invalid models\[0\] "anthropic\.claude-\*"\. Must name exactly one model/],
+    ['a Mantle model', (s) => new BedrockInvokerPolicy(s, 'P', { models: [BedrockModel.mantleModel('openai.gpt-oss-120b')] }), /invalid models\[0\] "openai\.gpt-oss-120b"\. Must be a foundation model, .*; this is a Mantle model: a Mantle model is reached through the bedrock-mantle endpoint/],
+    ['a custom model (invoked through its provisioned model)', (s) => new BedrockInvokerPolicy(s, 'P', { models: [BedrockModel.parse('arn:aws:bedrock:us-east-1:123456789012:custom-model/amazon.nova-lite-v1:0:300k/abc123')] }), /this is a custom model: a custom model is invoked through its provisioned throughput/],
+    ['a plain string (the 0.x form)', (s) => new BedrockInvokerPolicy(s, 'P', { models: ['amazon.nova-lite-v1:0' as unknown as BedrockModel] }), /invalid models\[0\] "amazon\.nova-lite-v1:0"\. Must be a BedrockModel: BedrockModel\.parse/],
     ['a bad knowledge base ARN', (s) => new BedrockInvokerPolicy(s, 'P', { models: [EMBED], knowledgeBaseArns: ['arn:aws:bedrock:us-east-1:123456789012:agent/ABCDEFGHIJ'] }), /invalid knowledgeBaseArns\[0\]/],
     ['a DRAFT guardrail', (s) => new BedrockInvokerPolicy(s, 'P', { models: [EMBED], guardrail: { ...GUARDRAIL, guardrailVersion: 'DRAFT' } }), /invalid guardrail\.guardrailVersion "DRAFT"\. Must be a published numeric version/],
     ['a guardrail ARN with a version', (s) => new BedrockInvokerPolicy(s, 'P', { models: [EMBED], guardrail: { ...GUARDRAIL, guardrailArn: `${GUARDRAIL.guardrailArn}:1` } }), /invalid guardrail\.guardrailArn .*without version/],
@@ -75,7 +71,8 @@ describe('persona role and trust validation', () => {
 
 describe('operator policy validation', () => {
   test.each<[string, (s: Stack) => unknown, RegExp]>([
-    ['a malformed model ID', (s) => new BedrockOperatorPolicy(s, 'P', { provisionableModelIds: ['haiku'] }), /invalid provisionableModelIds\[0\] "haiku"/],
+    ['a malformed model ID', (s) => new BedrockOperatorPolicy(s, 'P', { provisionableModels: [BedrockModel.parse('haiku')] }), /invalid provisionableModels\[0\] "haiku"/],
+    ['a cross-Region profile (throughput is bought for a model)', (s) => new BedrockOperatorPolicy(s, 'P', { provisionableModels: [BedrockModel.parse('us.amazon.nova-pro-v1:0')] }), /invalid provisionableModels\[0\] "us\.amazon\.nova-pro-v1:0"\. Must be a foundation model or a custom model \(what CreateProvisionedModelThroughput is authorized against\); this is a cross-Region inference profile/],
     ['an alarm prefix with a wildcard', (s) => new BedrockOperatorPolicy(s, 'P', { alarmNamePrefix: 'bedrock-*' }), /invalid alarmNamePrefix "bedrock-\*"\. Must be an alarm-name prefix of 1 to 255 characters .*without the IAM wildcards \* and \?/],
   ])('rejects %s', (_name, build, message) => expectInvalid(build, message));
 });
@@ -84,7 +81,10 @@ describe('enforcement validation', () => {
   const enforce = (props: BedrockEnforcementProps) => (s: Stack) => new BedrockEnforcement(s, 'E', props);
   test.each<[string, (s: Stack) => unknown, RegExp]>([
     ['no switch', enforce({}), /Turn on at least one switch: requireGuardrail, requirePrivatePath or dataResidency/],
-    ['exempt models without a guardrail requirement', enforce({ guardrailExemptModelIds: ['amazon.titan-embed-text-v2:0'], dataResidency: { allowedRegions: ['us-east-1'] } }), /invalid guardrailExemptModelIds .*Only meaningful with requireGuardrail/],
+    ['exempt models without a guardrail requirement', enforce({ guardrailExemptModels: [EMBED], dataResidency: { allowedRegions: ['us-east-1'] } }), /invalid guardrailExemptModels .*Only meaningful with requireGuardrail/],
+    ['an exempt profile (the deny exempts foundation models)', enforce({ requireGuardrail: GUARDRAIL, guardrailExemptModels: [BedrockModel.parse('us.amazon.nova-pro-v1:0')] }), /invalid guardrailExemptModels\[0\] "us\.amazon\.nova-pro-v1:0"\. Must be a foundation model/],
+    ['an exempt model pattern', enforce({ requireGuardrail: GUARDRAIL, guardrailExemptModels: [BedrockModel.parse('amazon.titan-embed-*')] }), /invalid guardrailExemptModels\[0\] "amazon\.titan-embed-\*"\. Must name exactly one model/],
+    ['an exempt model in one Region (the exemption spans every Region)', enforce({ requireGuardrail: GUARDRAIL, guardrailExemptModels: [BedrockModel.foundationModel('amazon.titan-embed-text-v2:0', { region: 'us-east-1' })] }), /invalid guardrailExemptModels\[0\]\.region "us-east-1"\. Leave it unset/],
     ['a DRAFT guardrail', enforce({ requireGuardrail: { ...GUARDRAIL, guardrailVersion: 'DRAFT' } }), /invalid requireGuardrail\.guardrailVersion "DRAFT"/],
     ['no endpoint', enforce({ requirePrivatePath: { vpcEndpointIds: [] } }), /invalid requirePrivatePath\.vpcEndpointIds \[\]/],
     ['a malformed endpoint ID', enforce({ requirePrivatePath: { vpcEndpointIds: ['vpc-123'] } }), /invalid requirePrivatePath\.vpcEndpointIds\[0\] "vpc-123"\. Must be a VPC endpoint ID/],

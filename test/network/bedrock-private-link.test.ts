@@ -1,9 +1,10 @@
 import { App, Stack, Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { BedrockModel, DEFAULT_TEXT_MODELS } from '../../lib/core/bedrock-model';
 import { SupportEndpoint } from '../../lib/core/endpoint-needs';
 import { PlatformValidationError } from '../../lib/core/errors';
-import { ALL_BEDROCK_FEATURES, BearerTokenAccess, BedrockFeature, BedrockPrivateLink, BedrockPrivateLinkProps, DEFAULT_TEXT_MODEL_ACCESS, featureActions, PublicPath } from '../../lib/network';
+import { ALL_BEDROCK_FEATURES, BearerTokenAccess, BedrockFeature, BedrockPrivateLink, BedrockPrivateLinkProps, featureActions, PublicPath } from '../../lib/network';
 import { decide, PolicyJson } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings, withoutCdkOwnAcknowledgements } from '../kit/nag';
@@ -14,13 +15,14 @@ const OTHER = '999999999999';
 const ORG = 'o-a1b2c3d4e5';
 const EXISTING_RUNTIME = 'vpce-0123456789abcdef0';
 const MANTLE_MODEL = 'openai.gpt-oss-120b';
+const GLOBAL_CLAUDE = 'global.anthropic.claude-sonnet-4-5-20250929-v1:0';
 
 let isolated: BedrockPrivateLink;
 let existing: BedrockPrivateLink;
 const synth = synthesize((app) => {
   // Every feature, on a new isolated VPC, with the support endpoints of a VPC-bound consumer.
   const a = new Stack(app, 'Isolated', { env: ENV });
-  isolated = new BedrockPrivateLink(a, 'Link', { features: ALL_BEDROCK_FEATURES, models: { ...DEFAULT_TEXT_MODEL_ACCESS, mantleModelIds: [MANTLE_MODEL] } });
+  isolated = new BedrockPrivateLink(a, 'Link', { features: ALL_BEDROCK_FEATURES, models: [...DEFAULT_TEXT_MODELS, BedrockModel.mantleModel(MANTLE_MODEL)] });
   isolated.addSupportEndpointsFor({ requiredEndpoints: [SupportEndpoint.S3, SupportEndpoint.LOGS, SupportEndpoint.KMS, SupportEndpoint.BEDROCK_RUNTIME] });
   isolated.addSupportEndpointsFor({ requiredEndpoints: [SupportEndpoint.LOGS, SupportEndpoint.STS] }); // LOGS again: deduplicated
   const clients = new ec2.SecurityGroup(a, 'Clients', { vpc: isolated.vpc, allowAllOutbound: false, description: 'Application functions' });
@@ -41,7 +43,7 @@ const synth = synthesize((app) => {
     existingEndpoints: { [BedrockFeature.RUNTIME]: ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(b, 'Runtime', { vpcEndpointId: EXISTING_RUNTIME, port: 443 }) },
     principals: { organizationId: ORG },
     clients: [ec2.Peer.securityGroupId('sg-0123456789abcdef0')],
-    models: { inferenceProfileIds: ['us.anthropic.claude-3-5-haiku-20241022-v1:0'] },
+    models: ['us.anthropic.claude-3-5-haiku-20241022-v1:0', GLOBAL_CLAUDE].map((id) => BedrockModel.parse(id)),
     allowedActions: { [BedrockFeature.CONTROL_PLANE]: ['bedrock:ListFoundationModels', 'bedrock:GetFoundationModel'] },
   });
   existing.addSupportEndpoint(SupportEndpoint.S3);
@@ -283,6 +285,9 @@ describe('endpoint policies, evaluated', () => {
     ["CloudFormation's pre-signed custom-resource response", 'Isolated', 's3', { principal: `arn:aws:iam::${OTHER}:role/cloudformation`, action: 's3:PutObject', resource: 'arn:aws:s3:::cloudformation-custom-resource-response-useast1/stack/resp', resourceAccount: OTHER }, 'Allowed'],
     ['a cross-Region inference profile of this account', 'Existing', 'bedrock-agent-runtime', { principal: ME, action: 'bedrock:InvokeModel', resource: 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0', context: { 'aws:PrincipalOrgID': ORG } }, 'Allowed'],
     ["the profile's model in a destination Region", 'Existing', 'bedrock-agent-runtime', { principal: ME, action: 'bedrock:InvokeModel', resource: model('anthropic.claude-3-5-haiku-20241022-v1:0', 'us-west-2'), context: { 'aws:PrincipalOrgID': ORG } }, 'Allowed'],
+    ['a global profile of this account', 'Existing', 'bedrock-agent-runtime', { principal: ME, action: 'bedrock:InvokeModel', resource: `arn:aws:bedrock:us-east-1:123456789012:inference-profile/${GLOBAL_CLAUDE}`, context: { 'aws:PrincipalOrgID': ORG } }, 'Allowed'],
+    ["the global profile's model in another geography", 'Existing', 'bedrock-agent-runtime', { principal: ME, action: 'bedrock:InvokeModel', resource: model('anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu-west-1'), context: { 'aws:PrincipalOrgID': ORG } }, 'Allowed'],
+    ['a global profile that is not listed', 'Existing', 'bedrock-agent-runtime', { principal: ME, action: 'bedrock:InvokeModel', resource: 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/global.amazon.nova-2-lite-v1:0', context: { 'aws:PrincipalOrgID': ORG } }, 'ImplicitlyDenied'],
     ['a principal outside the organization', 'Existing', 'bedrock-agent-runtime', { principal: `arn:aws:iam::${OTHER}:role/app`, action: 'bedrock:Retrieve', resource: 'arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB1', context: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' } }, 'ImplicitlyDenied'],
     ['a control-plane action left out by allowedActions', 'Existing', 'bedrock', { principal: ME, action: 'bedrock:CreateProvisionedModelThroughput', resource: model('amazon.nova-lite-v1:0'), context: { 'aws:PrincipalOrgID': ORG } }, 'ImplicitlyDenied'],
     ['a short-term Bedrock API key', 'Fips', 'bedrock-runtime-fips', { principal: ME, action: 'bedrock:CallWithBearerToken', resource: '*', context: { 'bedrock:BearerTokenType': 'SHORT_TERM' } }, 'Allowed'],
@@ -311,6 +316,20 @@ describe('endpoint policies, evaluated', () => {
   });
 });
 
+test("a global profile's globally routed requests (Region-less model ARN) pass the endpoint", () => {
+  // iam-simulate cannot type a Region-less ARN, so this one is matched as IAM's ArnLike does: segment
+  // by segment, `*` matching any characters (none included).
+  const arnLike = (pattern: string, arn: string) => {
+    const [p, a] = [pattern, arn].map((x) => x.split(':'));
+    const segment = (x: string, y: string) => new RegExp(`^${x.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(y);
+    return p.length >= 6 && a.length >= 6 && p.slice(0, 5).every((x, i) => segment(x, a[i])) && segment(p.slice(5).join(':'), a.slice(5).join(':'));
+  };
+  const regionless = 'arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0';
+  const invoke = (policyOf('Existing', 'bedrock-agent-runtime').Statement as any[]).find((st) => st.Sid === 'InvokeAllowedModelsOnly');
+  expect([invoke.Resource].flat().filter((r: string) => arnLike(r, regionless))).toEqual(['arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0']);
+  expect([invoke.Resource].flat().filter((r: string) => arnLike(r, 'arn:aws:bedrock:::foundation-model/amazon.nova-canvas-v1:0'))).toEqual([]);
+});
+
 describe('BedrockPrivateLink validation', () => {
   // cdk.json's context: the Region's three Availability Zones are known.
   const stack = () => new Stack(new App({ context: cdkJsonContext() }), 'S', { env: ENV });
@@ -331,11 +350,13 @@ describe('BedrockPrivateLink validation', () => {
     ['an existing endpoint for a feature not selected', (s) => ({ ...runtime, existingEndpoints: { [BedrockFeature.AGENTS_RUNTIME]: ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(s, 'E', { vpcEndpointId: 'vpce-1', port: 443 }) } }), /invalid existingEndpoints \["bedrock-agent-runtime"\]\. Only selected features can be configured/],
     ['an allowed action outside the catalog', () => ({ ...runtime, allowedActions: { [BedrockFeature.RUNTIME]: ['bedrock:CreateGuardrail'] } }), /invalid allowedActions\.bedrock-runtime \["bedrock:CreateGuardrail"\]\. Must be a non-empty subset of the feature's catalog actions/],
     ['an empty allowed-action list', () => ({ ...runtime, allowedActions: { [BedrockFeature.RUNTIME]: [] } }), /invalid allowedActions\.bedrock-runtime \[\]/],
-    ['Mantle without Mantle models', () => ({ features: [BedrockFeature.MANTLE] }), /invalid models\.mantleModelIds \(not set\)\. The MANTLE feature is selected/],
-    ['runtime with no model at all', () => ({ ...runtime, models: {} }), /invalid models \{\}\. bedrock-runtime invoke models: allow at least one/],
-    ['a bare wildcard model', () => ({ ...runtime, models: { foundationModelIds: ['*'] } }), /invalid models\.foundationModelIds\[0\] "\*"\. Must be a model ID such as 'amazon\.nova-lite-v1:0'/],
-    ['a profile without its geographic prefix', () => ({ ...runtime, models: { inferenceProfileIds: ['amazon.nova-lite-v1:0'] } }), /invalid models\.inferenceProfileIds\[0\] "amazon\.nova-lite-v1:0"\. Must be a system-defined inference profile ID/],
-    ['a model ARN that is not a model', () => ({ ...runtime, models: { modelArns: ['arn:aws:s3:::bucket'] } }), /invalid models\.modelArns\[0\] "arn:aws:s3:::bucket"/],
+    ['Mantle without Mantle models', () => ({ features: [BedrockFeature.MANTLE] }), /invalid models \[.*\]\. The MANTLE feature is selected: add the Mantle models callers may use/],
+    ['runtime with no model at all', () => ({ ...runtime, models: [] }), /invalid models \[\]\. bedrock-runtime invoke models: allow at least one/],
+    ['runtime with Mantle models only', () => ({ ...runtime, models: [BedrockModel.mantleModel(MANTLE_MODEL)] }), /invalid models \["a Mantle model openai\.gpt-oss-120b"\]\. bedrock-runtime invoke models: allow at least one that is not a Mantle model/],
+    ['a bare wildcard model', () => ({ ...runtime, models: [BedrockModel.parse('*')] }), /invalid models\[0\] "\*"\. Must be a model ID such as 'amazon\.nova-lite-v1:0'/],
+    ['a profile without its geographic prefix', () => ({ ...runtime, models: [BedrockModel.crossRegionProfile('amazon.nova-lite-v1:0')] }), /invalid models\[0\] "amazon\.nova-lite-v1:0"\. Must be a cross-Region inference profile ID/],
+    ['a model ARN that is not a model', () => ({ ...runtime, models: [BedrockModel.parse('arn:aws:s3:::bucket')] }), /invalid models\[0\] "arn:aws:s3:::bucket"/],
+    ['a plain string (the 0.x form)', () => ({ ...runtime, models: ['amazon.nova-lite-v1:0' as unknown as BedrockModel] }), /invalid models\[0\] "amazon\.nova-lite-v1:0"\. Must be a BedrockModel/],
     ['FIPS for a feature without a FIPS endpoint', () => ({ features: [BedrockFeature.AGENTS_BUILD], useFipsEndpoints: true }), /invalid useFipsEndpoints true\. bedrock-agent has no FIPS endpoint; features with one: bedrock, bedrock-runtime, bedrock-data-automation/],
     ['an unknown bearer-token setting', () => ({ ...runtime, bearerTokens: 'always' as BearerTokenAccess }), /invalid bearerTokens "always"\. Allowed values: none, short-term, any/],
     ['an empty client list', () => ({ ...runtime, clients: [] }), /invalid clients \[\]\. Name at least one client peer/],
@@ -361,6 +382,6 @@ describe('BedrockPrivateLink validation', () => {
 
   test('tokens are not validated at synth time', () => {
     const s = stack();
-    expect(() => new BedrockPrivateLink(s, 'Link', { ...runtime, models: { foundationModelIds: [Token.asString({ Ref: 'ModelId' })] }, principals: { accounts: [Token.asString({ Ref: 'Account' })] } })).not.toThrow();
+    expect(() => new BedrockPrivateLink(s, 'Link', { ...runtime, models: [BedrockModel.foundationModel(Token.asString({ Ref: 'ModelId' }))], principals: { accounts: [Token.asString({ Ref: 'Account' })] } })).not.toThrow();
   });
 });

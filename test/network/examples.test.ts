@@ -1,16 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildDirectConnectExample } from '../../examples/direct-connect/stack';
-import { buildPrivateLinkExample } from '../../examples/private-link/stack';
-import { buildPublicPathExample } from '../../examples/public-path/stack';
 import { expectAcknowledgementsJustified, expectNoFindings, withoutCdkOwnAcknowledgements } from '../kit/nag';
-import { synthesize } from '../kit/synth';
+import { loadAssembly } from '../kit/synth';
 
-// One synthesis for the three connection-path examples, as `cdk synth` runs them.
-const synth = synthesize((app) => {
-  buildPublicPathExample(app);
-  buildPrivateLinkExample(app);
-  buildDirectConnectExample(app);
-});
+// The three connection-path example apps, as `npm test` synthesized them with the pinned CLI, read together.
+const synth = loadAssembly(['examples/public-path/app.ts', 'examples/private-link/app.ts', 'examples/direct-connect/app.ts']);
 
 describe('connection-path examples', () => {
   test('all three pass every compliance pack', () => {

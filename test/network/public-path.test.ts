@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { PlatformValidationError } from '../../lib/core/errors';
-import { PlatformKey } from '../../lib/core/platform-key';
+import { KeyConsumer, PlatformKey } from '../../lib/core/platform-key';
 import { PublicPath, PublicPathProps } from '../../lib/network';
 import { expectAcknowledgementsJustified, expectNoFindings, withoutCdkOwnAcknowledgements } from '../kit/nag';
 import { cdkJsonContext, synthesize } from '../kit/synth';
@@ -16,10 +16,11 @@ const synth = synthesize((app) => {
   // Zero-config: production shape, one NAT gateway per zone.
   new PublicPath(new Stack(app, 'Production', { env: ENV }), 'Path');
   // Development: one NAT gateway, three zones, the caller's key (with the grant restriction the
-  // README asks of imported keys), a longer retention.
+  // README asks of imported keys, and the CloudWatch Logs statement the flow-log group needs: without
+  // it synth warns), a longer retention.
   const dev = new Stack(app, 'Development', { env: ENV });
   const key = new kms.Key(dev, 'Key', { enableKeyRotation: true });
-  key.addToResourcePolicy(PlatformKey.grantRestrictionStatement());
+  for (const statement of [PlatformKey.grantRestrictionStatement(), ...PlatformKey.consumerStatements(dev, [KeyConsumer.CLOUDWATCH_LOGS])]) key.addToResourcePolicy(statement);
   new PublicPath(dev, 'Path', { natGateways: 1, maxAzs: 3, cidr: '10.8.0.0/20', encryptionKey: key, flowLogRetention: logs.RetentionDays.TWO_YEARS });
   // An existing VPC that already egresses through NAT: nothing is created in it.
   const vpc = ec2.Vpc.fromVpcAttributes(dev, 'ExistingVpc', {
@@ -60,8 +61,15 @@ describe('PublicPath', () => {
 
   test('flow logs to a KMS-encrypted log group with retention, kept on delete', () => {
     prod.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL' });
-    prod.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('PathFlowLogKey'), 'Arn'] } }, DeletionPolicy: 'Retain' });
-    prod.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/bedrock-platform/Production/Path-FlowLog' });
+    // No key given: the stack's default key, whose policy admits CloudWatch Logs only (what the flow-log group declared).
+    prod.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BedrockPlatformDefaultKey'), 'Arn'] } }, DeletionPolicy: 'Retain' });
+    prod.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/bedrock-platform/Production/default' });
+    const [defaultKey] = Object.values(synth.json.Production.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::KMS::Key');
+    expect((defaultKey.Properties.KeyPolicy.Statement as any[]).map((s) => s.Sid ?? s.Principal)).toEqual([
+      { AWS: 'arn:aws:iam::123456789012:root' },
+      'DenyGrantsExceptForAwsResources',
+      'AllowCloudWatchLogsForThisAccountsLogGroups',
+    ]);
     dev.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } });
     dev.resourceCountIs('AWS::KMS::Alias', 0);
   });

@@ -8,11 +8,19 @@
  * the `ca.` profiles. Each list is the UNION of the destination Regions documented for the
  * geography's profiles: a given model's profile may route to fewer of them, never to others.
  * Checked: November 2026. AWS adds Regions to geographies over time; when it does, update this
- * table (or pass `destinationRegions` to `ModelTarget.crossRegionProfile` until a release does).
+ * table (or pass `destinationRegions` to `BedrockModel.crossRegionProfile` until a release does).
  *
- * Global profiles (`global.` prefix) are deliberately absent: they route to any commercial Region,
- * so no data-residency statement can be made about them.
+ * Global profiles (`global.` prefix, {@link GLOBAL_PROFILE_PREFIX}) are deliberately not a
+ * geography: they route to any commercial Region, so no data-residency statement can be made about
+ * them. IAM authorizes their routed requests against the Region-less foundation-model ARN
+ * (`arn:aws:bedrock:::foundation-model/<id>`); see `lib/core/bedrock-model.ts`.
+ *
+ * Lives in lib/core because both sides of the platform read it: the endpoint policies (network)
+ * and the persona and enforcement policies (identity).
  */
+
+/** Prefix of global cross-Region inference profiles, e.g. `global.anthropic.claude-sonnet-4-5-20250929-v1:0`. */
+export const GLOBAL_PROFILE_PREFIX = 'global';
 
 /** A geography of cross-Region inference profiles, named by its profile-ID prefix. */
 export enum InferenceGeography {

@@ -1,0 +1,85 @@
+/**
+ * `npm test`: the stages in order, each timed. Stops at the first failing stage with its exit code;
+ * every stage's own output (jest's summary lines included) goes straight through.
+ *
+ *   tsx scripts/test.ts [jest arguments]
+ *
+ * Each runnable app (bin/app.ts, examples/<name>/app.ts) is synthesized once, in the synth stage,
+ * with the pinned CLI and every compliance engine; jest then reads those assemblies
+ * (test/kit/synth.ts `loadAssembly`) instead of synthesizing the apps again. Type-check and lint
+ * keep caches in .cache/ (gitignored), so a second run only re-checks what changed.
+ */
+import { spawn } from 'child_process';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..');
+const BIN = path.join(ROOT, 'node_modules', '.bin');
+
+interface Stage {
+  readonly name: string;
+  readonly command: string;
+  readonly args: string[];
+}
+
+const STAGES: Stage[] = [
+  { name: 'lambda bundles', command: process.execPath, args: ['scripts/build-lambdas.mjs'] },
+  { name: 'typecheck', command: path.join(BIN, 'tsc'), args: ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', '.cache/tsc/tsconfig.tsbuildinfo'] },
+  { name: 'lint', command: path.join(BIN, 'eslint'), args: ['--max-warnings', '0', '--cache', '--cache-strategy', 'content', '--cache-location', '.cache/eslint/', '.'] },
+  { name: 'declarations', command: path.join(BIN, 'tsc'), args: ['-p', 'tsconfig.build.json'] },
+  { name: 'api report', command: process.execPath, args: ['scripts/api-report.mjs', '--check'] },
+  { name: 'synth', command: path.join(BIN, 'tsx'), args: ['scripts/synth.ts', '--all'] },
+  { name: 'jest', command: path.join(BIN, 'jest'), args: process.argv.slice(2) },
+  { name: 'pack smoke', command: process.execPath, args: ['scripts/pack-smoke.mjs'] },
+];
+
+function run(stage: Stage): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(stage.command, stage.args, {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    });
+    child.on('error', (e) => {
+      console.error(`cannot start ${stage.command}: ${e.message}`);
+      resolve(127);
+    });
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+  });
+}
+
+const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+
+async function main(): Promise<number> {
+  const times: Array<[string, number, string]> = [];
+  const started = process.hrtime.bigint();
+  const table = () => {
+    const width = Math.max(...STAGES.map((s) => s.name.length));
+    const lines = times.map(([name, s, status]) => `  ${name.padEnd(width)} ${s.toFixed(1).padStart(6)} s  ${status}`);
+    return [...lines, `  ${'total'.padEnd(width)} ${seconds(started).toFixed(1).padStart(6)} s`].join('\n');
+  };
+  for (const stage of STAGES) {
+    const command = stage.command === process.execPath ? 'node' : path.relative(ROOT, stage.command);
+    console.log(`\n=== ${stage.name}: ${[command, ...stage.args].join(' ')}`);
+    const t = process.hrtime.bigint();
+    const code = await run(stage);
+    const s = seconds(t);
+    times.push([stage.name, s, code === 0 ? 'ok' : `FAILED (exit ${code})`]);
+    console.log(`=== ${stage.name}: ${code === 0 ? 'ok' : `FAILED with exit code ${code}`} in ${s.toFixed(1)} s`);
+    if (code !== 0) {
+      console.log(`\nstage times (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores):\n${table()}`);
+      console.log(`npm test stopped at "${stage.name}" (exit code ${code})`);
+      return code;
+    }
+  }
+  console.log(`\nstage times (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores):\n${table()}`);
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);
