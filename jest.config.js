@@ -1,6 +1,8 @@
 /** Tests run through esbuild (no type-check here: `npm run typecheck` does that once, for the whole tree). */
 module.exports = {
-  testEnvironment: 'node',
+  // Node environment with one template-validation engine per worker (see the file).
+  testEnvironment: '<rootDir>/test/kit/jest-environment.js',
+  setupFiles: ['<rootDir>/test/kit/jest-setup.js'],
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': '<rootDir>/test/kit/esbuild-transform.js' },

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1 } from 'aws-cdk-lib';
 import type { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
@@ -38,6 +39,30 @@ function typesOf(ruleFile: string): ReadonlySet<string> {
 }
 
 /**
+ * How to hand one template to cfn-guard: one run per set of resource types the rules look at, each
+ * with only the rules for those types and a copy of the template holding only resources of those
+ * types (plus its parameters, conditions and mappings). Rules never see a resource of a type they do
+ * not name, so the findings are the same as one run over the whole template; but cfn-guard re-reads
+ * its data for every rule file, so a run over a large template with every rule took seconds, and
+ * rules for absent types are not run at all.
+ */
+function guardRuns(template: { Resources?: Record<string, { Type?: string }> }, rules: string[]): Array<{ rules: string[]; template: object }> {
+  const resources = Object.entries(template.Resources ?? {});
+  const present = new Set(resources.map(([, r]) => r.Type).filter((t): t is string => !!t));
+  const byTypes = new Map<string, string[]>();
+  for (const rule of rules) {
+    const types = [...typesOf(rule)].filter((t) => present.has(t)).sort();
+    if (types.length === 0) continue;
+    const key = types.join(',');
+    byTypes.set(key, [...(byTypes.get(key) ?? []), rule]);
+  }
+  return [...byTypes].map(([key, groupRules]) => {
+    const types = new Set(key.split(','));
+    return { rules: groupRules, template: { ...template, Resources: Object.fromEntries(resources.filter(([, r]) => r.Type && types.has(r.Type))) } };
+  });
+}
+
+/**
  * AWS Control Tower's proactive controls (the cfn-guard rules that Control Tower runs as
  * CloudFormation hooks, bundled by @cdklabs/cdk-validator-cfnguard) as a CDK validation plugin,
  * next to the cdk-nag packs.
@@ -60,19 +85,29 @@ export class ControlTowerChecks implements IPolicyValidationPluginBeta1 {
   }
 
   public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
-    const present = new Set<string>();
-    for (const file of context.templatePaths) {
-      const template = JSON.parse(fs.readFileSync(file, 'utf8')) as { Resources?: Record<string, { Type?: string }> };
-      for (const r of Object.values(template.Resources ?? {})) if (r.Type) present.add(r.Type);
-    }
-    const rules = guardRuleFiles(this.rulesDir).filter(
-      (f) => !this.disabled.has(path.parse(f).name) && [...typesOf(f)].some((t) => present.has(t)),
-    );
-    if (rules.length === 0) return { success: true, violations: [] };
+    const rules = guardRuleFiles(this.rulesDir).filter((f) => !this.disabled.has(path.parse(f).name));
     // Loaded only when the rules run: the package is an optional peer dependency, and an app that
     // passes `controlTower: false` to addCompliancePacks need not install it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { CfnGuardValidator: Validator } = require('@cdklabs/cdk-validator-cfnguard') as { CfnGuardValidator: typeof CfnGuardValidator };
-    return new Validator({ controlTowerRulesEnabled: false, rules }).validate(context);
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bsp-guard-'));
+    const violations: PolicyValidationPluginReportBeta1['violations'][number][] = [];
+    try {
+      for (const templatePath of context.templatePaths) {
+        const template = JSON.parse(fs.readFileSync(templatePath, 'utf8')) as { Resources?: Record<string, { Type?: string }> };
+        for (const [n, group] of guardRuns(template, rules).entries()) {
+          const partPath = path.join(scratch, `${n}-${path.basename(templatePath)}`);
+          fs.writeFileSync(partPath, JSON.stringify(group.template));
+          const report = new Validator({ controlTowerRulesEnabled: false, rules: group.rules }).validate({ ...context, templatePaths: [partPath] });
+          for (const v of report.violations) {
+            violations.push({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: r.templatePath === partPath ? templatePath : r.templatePath })) });
+          }
+        }
+      }
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+    return { success: violations.length === 0, violations };
   }
+
 }
