@@ -13,11 +13,11 @@
 export {
   ALL_GEOGRAPHIES, ALL_KEY_CONSUMERS, BedrockModel, BedrockModelKind, declareKeyNeeds, DEFAULT_TEXT_MODELS,
   GEOGRAPHY_REGIONS, geographyOfProfileId, GLOBAL_PROFILE_PREFIX, InferenceGeography, KEY_POLICY_WARNING, KeyConsumer,
-  keyNeedsOf, modelInvocationResources, narrowestGeographyOf, PlatformKey, PlatformValidationError, SupportEndpoint,
+  keyNeedsOf, modelInvocationResources, narrowestGeographyOf, PlatformKey, PlatformKeyBase, PlatformValidationError, SupportEndpoint,
 } from './core';
 export type {
-  CrossRegionProfileOptions, FoundationModelOptions, IVpcEndpointConsumer, KeyNeed, ModelInvocationResources,
-  ModelRequirements, PlatformKeyProps,
+  CrossRegionProfileOptions, FoundationModelOptions, IPlatformKey, IVpcEndpointConsumer, KeyNeed, ModelInvocationResources,
+  ModelRequirements, PlatformKeyAttributes, PlatformKeyProps,
 } from './core';
 
 // Data protection: lib/data-protection
@@ -27,35 +27,37 @@ export type { SecureBucketProps, SecureLogGroupProps, SecureTopicProps } from '.
 // Identity: lib/identity
 export {
   AttachablePolicy, BedrockAuditorPolicy, BedrockAuditorRole, BedrockBuilderPolicy, BedrockBuilderRole,
-  BedrockEnforcement, BedrockInvokerPolicy, BedrockInvokerRole, BedrockOperatorPolicy, BedrockOperatorRole,
+  BedrockEnforcement, BedrockEnforcementBase, BedrockInvokerPolicy, BedrockInvokerRole, BedrockOperatorPolicy, BedrockOperatorRole,
   PersonaRole, PersonaTrust, PLATFORM_ALARM_NAME_PREFIX, PLATFORM_AUDIT_ALARM_NAME_PREFIX, PLATFORM_SERVICE_ROLE_PATH,
   PlatformServiceRole, PrivatePathScope,
 } from './identity';
 export type {
   AccountTrustOptions, BedrockAuditorPolicyProps, BedrockAuditorRoleProps, BedrockBuilderPolicyProps,
-  BedrockBuilderRoleProps, BedrockEnforcementProps, BedrockInvokerPolicyProps, BedrockInvokerRoleProps,
-  BedrockOperatorPolicyProps, BedrockOperatorRoleProps, DataResidencyOptions, GuardrailReference, OidcTrustOptions,
+  BedrockBuilderRoleProps, BedrockEnforcementAttributes, BedrockEnforcementProps, BedrockInvokerPolicyProps, BedrockInvokerRoleProps,
+  BedrockOperatorPolicyProps, BedrockOperatorRoleProps, DataResidencyOptions, GuardrailReference, IBedrockEnforcement, OidcTrustOptions,
   PersonaAllow, PersonaRoleProps, PlatformServiceRoleProps, PrivatePathOptions, SamlTrustOptions, StatementJson,
 } from './identity';
 
 // Connection paths: lib/network
 export {
   ALL_BEDROCK_FEATURES, BearerTokenAccess, BEDROCK_FEATURE_CATALOG, BedrockFeature, bedrockFeature,
-  BedrockPrivateLink, DEFAULT_DIRECT_CONNECT_GATEWAY_ASN, DirectConnectPath, endpointServiceOf, featureActions,
+  BedrockPrivateLink, BedrockPrivateLinkBase, DEFAULT_DIRECT_CONNECT_GATEWAY_ASN, DirectConnectPath, endpointServiceOf, featureActions,
   InboundDnsResolver, PublicPath, VpcFlowLog,
 } from './network';
 export type {
-  BedrockFeatureDefinition, BedrockPrivateLinkProps, DirectConnectPathProps, DirectConnectVirtualInterfaceOptions,
-  EndpointPrincipals, IBedrockPrivateLink, InboundDnsResolverProps, PublicPathProps, VpcFlowLogProps,
+  BedrockFeatureDefinition, BedrockPrivateLinkAttributes, BedrockPrivateLinkProps, DirectConnectPathProps, DirectConnectVirtualInterfaceOptions,
+  EndpointPrincipals, IBedrockPrivateLink, InboundDnsResolverProps, NewVpcProps, PublicPathProps, VpcFlowLogProps,
 } from './network';
 
 // Audit: lib/governance
 export {
+  AlertTopic, AlertTopicBase, BedrockAuditTrailBase, IMPORTED_ALERT_TOPIC_WARNING,
   ALL_BEDROCK_DATA_EVENTS, ALL_HIGH_RISK_ACTIVITIES, BedrockAuditTrail, BedrockDataEvents,
   DEFAULT_AUDIT_OBJECT_LOCK_DAYS, DEFAULT_BEDROCK_DATA_EVENTS, HIGH_RISK_EVENTS, HighRiskActivity,
   HighRiskActivityAlerts, InvocationLogDestination, InvocationLoggingHandler, ModelInvocationLogging,
 } from './governance';
 export type {
+  AlertDestinationProps, AlertTopicAttributes, AlertTopicProps, BedrockAuditTrailAttributes, IAlertTopic, IBedrockAuditTrail,
   BedrockAuditTrailProps, HighRiskActivityAlertsProps, HighRiskEventSelector, InvocationLoggingHandlerProps,
   InvocationLogModalities, LogArchiveProps, ModelInvocationLoggingProps,
 } from './governance';

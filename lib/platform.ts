@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, requireModels } from './core/bedrock-model';
 import { PlatformValidationError } from './core/errors';
 import { PlatformKey, PlatformKeyProps } from './core/platform-key';
-import { BedrockAuditTrail, BedrockAuditTrailProps } from './governance/bedrock-audit-trail';
+import { AlertDestinationProps } from './governance/alert-topic';
+import { BedrockAuditTrail, BedrockAuditTrailProps, IBedrockAuditTrail } from './governance/bedrock-audit-trail';
 import { ModelInvocationLogging, ModelInvocationLoggingProps } from './governance/model-invocation-logging';
 import { BedrockFeature } from './network/bedrock-features';
 import { BedrockPrivateLink, BedrockPrivateLinkProps } from './network/bedrock-private-link';
@@ -64,9 +65,9 @@ export interface PlatformAccessProps {
 }
 
 /** Properties of a {@link BedrockPlatform}. */
-export interface BedrockPlatformProps {
+export interface BedrockPlatformProps extends AlertDestinationProps {
   /**
-   * An existing customer-managed key to encrypt everything with (see `PlatformKey.fromKeyArn`).
+   * An existing customer-managed key to encrypt everything with (the `key` of `PlatformKey.fromPlatformKeyAttributes`).
    * Its policy must already admit the services the platform uses: the synth warnings name each
    * missing statement (`PlatformKey.consumerStatements` renders them).
    * @default a new {@link PlatformKey} owned by the platform (`<platform>/Key`)
@@ -107,12 +108,6 @@ export interface BedrockPlatformProps {
    * @default logs to a KMS-encrypted log group and bucket, all modalities
    */
   readonly invocationLogging?: Omit<ModelInvocationLoggingProps, 'encryptionKey' | 'accessLogsBucket' | 'vpc'> | false;
-
-  /**
-   * Email addresses that receive high-risk activity alerts and delivery-failure alarms.
-   * @default none (subscribe later to the topic)
-   */
-  readonly alertEmails?: string[];
 
   /**
    * Persona roles and enforcement switches.
@@ -188,15 +183,16 @@ export class BedrockPlatform extends Construct {
     }
 
     if (props.audit !== false) {
-      this.audit = new BedrockAuditTrail(this, 'Audit', { alertEmails: props.alertEmails, ...props.audit, encryptionKey, accessLogsBucket });
+      this.audit = new BedrockAuditTrail(this, 'Audit', { alertTopic: props.alertTopic, alertEmails: props.alertEmails, ...props.audit, encryptionKey, accessLogsBucket });
     }
     if (props.invocationLogging !== false) {
       // On a private path the deploy-time handler runs in the endpoint subnets, and the network
       // gets exactly the endpoints it calls.
       const privateLink = this.privateLink;
       this.invocationLogging = new ModelInvocationLogging(this, 'InvocationLogging', {
-        alarmTopic: this.audit?.alerts?.topic,
-        alarmEmails: this.audit?.alerts ? undefined : props.alertEmails,
+        // One topic for alerts and alarms: the audit's (which already subscribed alertEmails), or the given one.
+        alertTopic: this.audit?.alerts?.alertTopic ?? props.alertTopic,
+        alertEmails: this.audit?.alerts ? undefined : props.alertEmails,
         ...props.invocationLogging,
         encryptionKey,
         accessLogsBucket,
@@ -270,7 +266,7 @@ export class BedrockPlatform extends Construct {
         ? new BedrockEnforcement(this, 'Enforcement', { ...switches, requirePrivatePath: privatePath })
         : undefined;
     const encryptionKey = this.encryptionKey;
-    const audit = this.audit;
+    const audit: IBedrockAuditTrail | undefined = this.audit; // the auditor needs only what an imported trail has too
     const logging = this.invocationLogging;
     return {
       enforcement,

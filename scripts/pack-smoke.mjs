@@ -22,7 +22,10 @@ const work = mkdtempSync(join(tmpdir(), 'bsp-consumer-'));
 const sh = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
 try {
-  const tarballName = sh('npm', ['pack', '--silent', '--pack-destination', work], root).trim().split('\n').pop();
+  // `--prebuilt`: npm test's build stage has just made dist/ and the Lambda bundles the way
+  // `prepack` would (`npm run build`), so they are packed as they are instead of built twice.
+  const prebuilt = process.argv.includes('--prebuilt');
+  const tarballName = sh('npm', ['pack', '--silent', ...(prebuilt ? ['--ignore-scripts'] : []), '--pack-destination', work], root).trim().split('\n').pop();
   const tarball = join(work, tarballName);
   const files = sh('tar', ['-tzf', tarball], work).split('\n');
   for (const required of ['package/dist/lib/index.js', 'package/dist/lib/index.d.ts', 'package/dist/lib/compliance/index.js', 'package/LICENSE']) {

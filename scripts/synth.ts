@@ -58,7 +58,7 @@ export interface Target {
   readonly outdir: string;
 }
 
-interface Outcome {
+export interface Outcome {
   readonly target: Target;
   readonly ok: boolean;
   readonly seconds: number;
@@ -93,7 +93,7 @@ export function targetFor(entry: string): Target {
   return { name: rel.startsWith('examples/') ? `example ${name}` : name, entry: rel, outdir: path.join('cdk.out.examples', name) };
 }
 
-function targets(args: string[]): Target[] {
+export function targets(args: string[]): Target[] {
   const appIndex = args.indexOf('--app');
   if (appIndex >= 0) {
     const entry = args[appIndex + 1];
@@ -341,7 +341,7 @@ async function synthesizeTarget(target: Target, options: { ifStale: boolean; ver
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
-function summarize(target: Target, code: number, stderr: string, seconds: number, verbose: boolean, how: string): Outcome {
+export function summarize(target: Target, code: number, stderr: string, seconds: number, verbose: boolean, how: string): Outcome {
   const lines = [`${target.name} (${target.entry}) -> ${target.outdir}: ${how}`];
   const outdir = path.join(ROOT, target.outdir);
   const manifestFile = path.join(outdir, 'manifest.json');

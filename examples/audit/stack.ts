@@ -34,7 +34,7 @@ export function buildAuditExample(app: App): Stack[] {
   const invocationLogging = new ModelInvocationLogging(primary, 'InvocationLogging', {
     encryptionKey: key.key,
     accessLogsBucket: accessLogs,
-    alarmTopic: audit.alerts?.topic,
+    alertTopic: audit.alerts?.alertTopic,
     modalities: { video: false, audio: false },
     logRetention: RetentionDays.THREE_MONTHS,
     expireAfterDays: 400,

@@ -1,8 +1,8 @@
 // Foundation used by every layer: the platform key, the validation error, and what in-VPC functions
 // need to reach. Public API only: validation helpers, prebuilt-bundle helpers, endpoint metadata and
 // the wildcard acknowledgement stay internal (the library's own files import them by path).
-export { ALL_KEY_CONSUMERS, KeyConsumer, PlatformKey } from './platform-key';
-export type { PlatformKeyProps } from './platform-key';
+export { ALL_KEY_CONSUMERS, KeyConsumer, PlatformKey, PlatformKeyBase } from './platform-key';
+export type { IPlatformKey, PlatformKeyAttributes, PlatformKeyProps } from './platform-key';
 export { PlatformValidationError } from './errors';
 export { SupportEndpoint } from './endpoint-needs';
 export type { IVpcEndpointConsumer } from './endpoint-needs';

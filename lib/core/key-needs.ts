@@ -113,6 +113,8 @@ export interface KeyNeed {
 const NEEDS = new WeakMap<IConstruct, KeyNeed[]>();
 /** Keys whose policy the library writes itself (PlatformKey): nothing to warn about. */
 const MANAGED = new WeakSet<IConstruct>();
+/** Consumers an imported key's policy is declared to admit (`PlatformKey.fromPlatformKeyAttributes`). */
+const ADMITTED = new WeakMap<IConstruct, readonly KeyConsumer[]>();
 /** Keys already watched by a {@link KeyPolicyCheck}. */
 const CHECKED = new WeakSet<IConstruct>();
 
@@ -162,6 +164,14 @@ export function markKeyPolicyManaged(key: kms.IKey): void {
   MANAGED.add(keyOf(key));
 }
 
+/**
+ * Records that the policy of `key`, a key the library cannot read (imported), admits `consumers`:
+ * needs of those consumers raise no warning, needs of any other still do.
+ */
+export function declareKeyPolicyAdmits(key: kms.IKey, consumers: readonly KeyConsumer[]): void {
+  ADMITTED.set(keyOf(key), [...consumers]);
+}
+
 /** Warning id of a key whose policy lacks (or may lack) what the constructs using it need. */
 export const KEY_POLICY_WARNING = 'bedrock-secure-platform:keyPolicy';
 
@@ -176,11 +186,13 @@ class KeyPolicyCheck implements IAspect {
     const region = Token.isUnresolved(stack.region) ? '<region>' : stack.region;
     const consumers = ALL_KEY_CONSUMERS.filter((c) => needs.some((n) => n.consumer === c));
     const policy = this.readablePolicy();
+    const admitted = ADMITTED.get(this.key) ?? [];
     const missing: Array<{ consumer: KeyConsumer; sid: string; statement: StatementJson }> = [];
     for (const consumer of consumers) {
       for (const statement of keyConsumerStatements(this.key, [consumer])) {
         const json = stack.resolve(statement.toStatementJson()) as StatementJson;
-        if (!policy || !covered(policy, json)) missing.push({ consumer, sid: statement.sid ?? '', statement: json });
+        const present = policy ? covered(policy, json) : admitted.includes(consumer);
+        if (!present) missing.push({ consumer, sid: statement.sid ?? '', statement: json });
       }
     }
     if (missing.length === 0) return;
@@ -192,8 +204,8 @@ class KeyPolicyCheck implements IAspect {
     const recipe = `PlatformKey.consumerStatements(stack, [${missingConsumers.map((c) => `KeyConsumer.${enumName(c)}`).join(', ')}])`;
     const message = policy
       ? `The policy of key ${this.key.node.path} lacks statements that the constructs using it need, which would fail at deploy time or drop data silently: ${lines.join('; ')}. Add ${recipe} to the key's policy, or use a PlatformKey.`
-      : `Key ${this.key.node.path} is imported: its policy cannot be read or edited here. Its owner must have added these statements (${recipe}), with their conditions: ${lines.join('; ')}. ` +
-        `Once they are in place, acknowledge this warning next to the key: Validations.of(key).acknowledge({ id: 'Annotation::${KEY_POLICY_WARNING}', reason }).`;
+      : `Key ${this.key.node.path} is imported: its policy cannot be read or edited here${admitted.length ? `, and the consumers declared for it (${admitted.join(', ')}) do not cover what the constructs using it need` : ''}. Its owner must have added these statements (${recipe}), with their conditions: ${lines.join('; ')}. ` +
+        `Once they are in place, list them in the \`consumers\` of PlatformKey.fromPlatformKeyAttributes, or acknowledge this warning next to the key: Validations.of(key).acknowledge({ id: 'Annotation::${KEY_POLICY_WARNING}', reason }).`;
     Annotations.of(this.key).addWarningV2(KEY_POLICY_WARNING, message);
   }
 

@@ -5,11 +5,57 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { PlatformValidationError } from './errors';
-import { ALL_KEY_CONSUMERS, KeyConsumer, keyConsumerStatements, keyNeedsOf, markKeyPolicyManaged } from './key-needs';
+import { ALL_KEY_CONSUMERS, declareKeyPolicyAdmits, KeyConsumer, keyConsumerStatements, keyNeedsOf, markKeyPolicyManaged } from './key-needs';
 import { isResolved, requireIntegerInRange, requirePattern } from './validate';
 
 // KeyConsumer lives with the needs that name it; re-exported where it always was.
 export { ALL_KEY_CONSUMERS, KeyConsumer } from './key-needs';
+
+/**
+ * A platform key: created here ({@link PlatformKey}) or existing ({@link PlatformKey.fromPlatformKeyAttributes}).
+ * Pass `key` to any construct of this library that takes `encryptionKey`.
+ */
+export interface IPlatformKey extends IConstruct {
+  /** The KMS key. */
+  readonly key: kms.IKey;
+  /**
+   * The services the key policy admits: derived from the constructs using the key for a
+   * {@link PlatformKey}, as declared for an imported one.
+   */
+  readonly consumers: readonly KeyConsumer[];
+  /** Lets `grantee` encrypt and decrypt with the key (for roles that read or write platform data). */
+  grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant;
+  /** Lets `grantee` decrypt with the key (for readers such as auditors). */
+  grantDecrypt(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** What {@link PlatformKey.fromPlatformKeyAttributes} needs of an existing customer-managed key. */
+export interface PlatformKeyAttributes {
+  /** ARN of the key (not of an alias: an alias cannot carry grants). */
+  readonly keyArn: string;
+  /**
+   * The services the key's policy already admits, with the statements of
+   * `PlatformKey.consumerStatements` (or stricter ones). A construct that needs a service not
+   * listed here gets a synth warning (`bedrock-secure-platform:keyPolicy`) naming the statement
+   * the key's owner must add.
+   * @default none: every service need raises the warning
+   */
+  readonly consumers?: readonly KeyConsumer[];
+}
+
+/** What every platform key offers: see {@link IPlatformKey}. */
+export abstract class PlatformKeyBase extends Construct implements IPlatformKey {
+  public abstract readonly key: kms.IKey;
+  public abstract readonly consumers: readonly KeyConsumer[];
+
+  public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.key.grantEncryptDecrypt(grantee);
+  }
+
+  public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.key.grantDecrypt(grantee);
+  }
+}
 
 /** Properties of a {@link PlatformKey}. */
 export interface PlatformKeyProps {
@@ -73,11 +119,11 @@ const ALIASES = new WeakMap<IConstruct, Map<string, PlatformKey>>();
  * (`declareKeyNeeds`), and the policy is rendered at synthesis, so constructs created after the key
  * count too.
  *
- * Every construct of this library that encrypts takes a `kms.IKey`; pass `platformKey.key`, or an
- * existing customer key through {@link PlatformKey.fromKeyArn}. Constructs given no key use their
- * stack's default key, {@link PlatformKey.of}.
+ * Every construct of this library that encrypts takes a `kms.IKey`; pass `platformKey.key`, or the
+ * `key` of an existing customer key imported with {@link PlatformKey.fromPlatformKeyAttributes}.
+ * Constructs given no key use their stack's default key, {@link PlatformKey.of}.
  */
-export class PlatformKey extends Construct {
+export class PlatformKey extends PlatformKeyBase {
   /**
    * The default key of `scope`'s stack: what every construct of this library given no key uses.
    * Created on first use, once per stack, at `<stack>/BedrockPlatformDefaultKey` whichever
@@ -104,22 +150,15 @@ export class PlatformKey extends Construct {
   }
 
   /**
-   * Imports an existing customer-managed key by ARN, for use wherever this library takes a key.
+   * An existing customer-managed key, for use wherever this library takes a key (pass its `key`).
    *
-   * CDK cannot edit an imported key's policy: add {@link PlatformKey.consumerStatements} to it
-   * yourself for the services you deploy. Each construct that needs a statement of it declares so,
-   * and synth warns once per imported key with the list (`bedrock-secure-platform:keyPolicy`).
+   * CDK cannot edit an imported key's policy: its owner adds {@link PlatformKey.consumerStatements}
+   * for the services it must admit, and lists them in `consumers`. Each construct that hands the
+   * key to a service declares that need; a need `consumers` lacks raises a synth warning
+   * (`bedrock-secure-platform:keyPolicy`) naming the statement to add.
    */
-  public static fromKeyArn(scope: Construct, id: string, keyArn: string): kms.IKey {
-    if (isResolved(keyArn) && !KEY_ARN.test(keyArn)) {
-      throw new PlatformValidationError(
-        scope,
-        'keyArn',
-        keyArn,
-        'Must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (an alias ARN cannot carry grants).',
-      );
-    }
-    return kms.Key.fromKeyArn(scope, id, keyArn);
+  public static fromPlatformKeyAttributes(scope: Construct, id: string, attrs: PlatformKeyAttributes): IPlatformKey {
+    return new ImportedPlatformKey(scope, id, attrs);
   }
 
   /**
@@ -160,18 +199,13 @@ export class PlatformKey extends Construct {
     super(scope, id);
     Object.defineProperty(this, PLATFORM_KEY, { value: true });
     const stack = Stack.of(this);
+    const consumers = requireConsumers(this, props.consumers);
     const rotationPeriodDays = requireIntegerInRange(this, 'rotationPeriodDays', props.rotationPeriodDays ?? 365, 90, 2560);
     const pendingWindowDays = requireIntegerInRange(this, 'pendingWindowDays', props.pendingWindowDays ?? 30, 7, 30);
     const aliasName = props.alias ?? `alias/bedrock-platform/${stack.stackName}`;
     requirePattern(this, 'alias', aliasName, ALIAS_NAME, "'alias/' followed by letters, digits, '/', '_' or '-' (not 'alias/aws/', which AWS reserves)");
     this.claimAlias(stack, aliasName);
-    const consumers = props.consumers ?? [];
-    for (const c of consumers) {
-      if (!ALL_KEY_CONSUMERS.includes(c)) {
-        throw new PlatformValidationError(this, 'consumers', c, `Allowed values: ${ALL_KEY_CONSUMERS.join(', ')}.`);
-      }
-    }
-    this.explicitConsumers = [...new Set(consumers)];
+    this.explicitConsumers = consumers;
 
     this.key = new kms.Key(this, 'Key', {
       description: props.description ?? 'Customer-managed key of the Amazon Bedrock platform',
@@ -197,16 +231,6 @@ export class PlatformKey extends Construct {
   public get consumers(): readonly KeyConsumer[] {
     const declared = new Set<KeyConsumer>([...this.explicitConsumers, ...keyNeedsOf(this.key).map((n) => n.consumer), ...this.consumersOfPlainResources()]);
     return ALL_KEY_CONSUMERS.filter((c) => declared.has(c));
-  }
-
-  /** Lets `grantee` encrypt and decrypt with the key (for roles that read or write platform data). */
-  public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.key.grantEncryptDecrypt(grantee);
-  }
-
-  /** Lets `grantee` decrypt with the key (for readers such as auditors). */
-  public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.key.grantDecrypt(grantee);
   }
 
   /** Adds the statement of every admitted consumer to the key policy; once. */
@@ -262,5 +286,35 @@ export class PlatformKey extends Construct {
       );
     }
     byName.set(claim, this);
+  }
+}
+
+/** Checks a `consumers` list against {@link KeyConsumer}; returns it without duplicates. */
+function requireConsumers(scope: IConstruct, consumers: readonly KeyConsumer[] | undefined): readonly KeyConsumer[] {
+  for (const c of consumers ?? []) {
+    if (!ALL_KEY_CONSUMERS.includes(c)) throw new PlatformValidationError(scope, 'consumers', c, `Allowed values: ${ALL_KEY_CONSUMERS.join(', ')}.`);
+  }
+  return [...new Set(consumers ?? [])];
+}
+
+/** An existing customer-managed key, by ARN, with the services its policy is declared to admit. */
+class ImportedPlatformKey extends PlatformKeyBase {
+  public readonly key: kms.IKey;
+  public readonly consumers: readonly KeyConsumer[];
+
+  constructor(scope: Construct, id: string, attrs: PlatformKeyAttributes) {
+    super(scope, id);
+    if (isResolved(attrs.keyArn) && !KEY_ARN.test(attrs.keyArn)) {
+      throw new PlatformValidationError(
+        this,
+        'keyArn',
+        attrs.keyArn,
+        'Must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (an alias ARN cannot carry grants).',
+      );
+    }
+    const declared = new Set(requireConsumers(this, attrs.consumers));
+    this.consumers = ALL_KEY_CONSUMERS.filter((c) => declared.has(c));
+    this.key = kms.Key.fromKeyArn(this, 'Key', attrs.keyArn);
+    declareKeyPolicyAdmits(this.key, this.consumers);
   }
 }

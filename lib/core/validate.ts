@@ -83,3 +83,17 @@ export function requireNonEmpty<T>(scope: IConstruct, prop: string, value: reado
   }
   return value ?? [];
 }
+
+/** Pragmatic e-mail check: one `@`, a dotted domain, no spaces, within the 254 characters SMTP allows. */
+const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Throws unless every entry of `value` looks like an e-mail address (`prop[i]` names the culprit; tokens are skipped). */
+export function requireEmailAddresses(scope: IConstruct, prop: string, value: readonly string[] | undefined): readonly string[] {
+  if (value === undefined || Token.isUnresolved(value)) return value ?? [];
+  value.forEach((address, i) => {
+    if (isResolved(address) && (!EMAIL_ADDRESS.test(address) || address.length > 254)) {
+      throw new PlatformValidationError(scope, `${prop}[${i}]`, address, 'Must be an e-mail address such as security-team@example.com.');
+    }
+  });
+  return value;
+}

@@ -4,22 +4,22 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
 import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
-import { requireOneOf, requirePattern } from '../core/validate';
+import { requireEmailAddresses, requireOneOf, requirePattern } from '../core/validate';
 import { SecureBucket } from '../data-protection/secure-bucket';
 import { SecureLogGroup } from '../data-protection/secure-log-group';
 import { ALL_BEDROCK_DATA_EVENTS, BedrockDataEvents, DEFAULT_BEDROCK_DATA_EVENTS } from './bedrock-data-events';
 import { HighRiskActivity } from './high-risk-activity';
 import { HighRiskActivityAlerts } from './high-risk-activity-alerts';
-import { LogArchiveProps, logArchive } from './log-archive';
+import { AlertDestinationProps } from './alert-topic';
+import { grantDecryptThrough, grantReadObjects, LogArchiveProps, logArchive } from './log-archive';
 import { wildcardResourceFinding } from '../core/wildcard-acknowledgement';
 
 /** Properties of a {@link BedrockAuditTrail}. */
-export interface BedrockAuditTrailProps extends LogArchiveProps {
+export interface BedrockAuditTrailProps extends LogArchiveProps, AlertDestinationProps {
   /**
    * Key that encrypts the trail's log files, its log group, its bucket and the alert topic. The
    * trail, the log group and the alerts declare what they need of it (CloudTrail, CloudWatch Logs,
@@ -97,23 +97,70 @@ export interface BedrockAuditTrailProps extends LogArchiveProps {
    * @default ALL_HIGH_RISK_ACTIVITIES
    */
   readonly alertActivities?: HighRiskActivity[];
-
-  /**
-   * An existing topic for the alerts.
-   * @default a new KMS-encrypted topic
-   */
-  readonly alertTopic?: sns.ITopic;
-
-  /**
-   * Email addresses subscribed to the alerts.
-   * @default none
-   */
-  readonly alertEmails?: string[];
 }
 
 // CloudTrail's rules: 3 to 128 characters, letters and digits joined by single '.', '_' or '-', not an IP address.
 const TRAIL_NAME = /^(?=.{3,128}$)(?!\d+\.\d+\.\d+\.\d+$)[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
 const MANAGEMENT_EVENTS = [cloudtrail.ReadWriteType.ALL, cloudtrail.ReadWriteType.WRITE_ONLY, cloudtrail.ReadWriteType.READ_ONLY] as const;
+
+/** A CloudTrail trail that records the platform's audit events: created here, or imported. */
+export interface IBedrockAuditTrail extends IConstruct {
+  /** ARN of the trail; undefined when a {@link BedrockAuditTrail} created no trail (`createTrail: false`). */
+  readonly trailArn?: string;
+  /** The bucket of the trail's log files, when known. */
+  readonly bucket?: s3.IBucket;
+  /** The log group the trail copies events to, when known. */
+  readonly logGroup?: logs.ILogGroup;
+  /** Key that encrypts the trail's log files, when known. */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Lets `grantee` read the trail's log and digest files: the bucket's objects, and kms:Decrypt
+   * through S3 on the trail key (and the bucket's default key). The returned grant includes the key
+   * statement. Throws when the bucket is not known.
+   */
+  grantReadLogFiles(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** An existing trail, for {@link BedrockAuditTrail.fromTrailAttributes}. */
+export interface BedrockAuditTrailAttributes {
+  /** ARN of the trail, e.g. an organization trail's. */
+  readonly trailArn: string;
+  /**
+   * The bucket of its log files.
+   * @default unknown: `grantReadLogFiles` cannot grant anything
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * The log group it copies events to.
+   * @default unknown
+   */
+  readonly logGroup?: logs.ILogGroup;
+  /**
+   * The key that encrypts its log files (the trail's `KmsKeyId`).
+   * @default unknown: only the bucket's default key, if any, is granted
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** Shared behaviour of a created and an imported {@link IBedrockAuditTrail}. */
+export abstract class BedrockAuditTrailBase extends Construct implements IBedrockAuditTrail {
+  public abstract readonly trailArn?: string;
+  public abstract readonly bucket?: s3.IBucket;
+  public abstract readonly logGroup?: logs.ILogGroup;
+  public abstract readonly encryptionKey?: kms.IKey;
+
+  public grantReadLogFiles(grantee: iam.IGrantable): iam.Grant {
+    if (!this.bucket) throw this.noLogFiles();
+    // CloudTrail encrypts each file with the trail key (SSE-KMS), not with the bucket's default key:
+    // the reader needs both, through S3 only.
+    const read = grantReadObjects(grantee, this.bucket);
+    const key = grantDecryptThrough(this, grantee, [this.encryptionKey, this.bucket.encryptionKey], ['s3']);
+    return key ? read.combine(key) : read;
+  }
+
+  /** The error of {@link grantReadLogFiles} when there is no bucket to read. */
+  protected abstract noLogFiles(): PlatformValidationError;
+}
 
 /**
  * The platform's audit record, "who did what, when, and where": a CloudTrail trail of management
@@ -125,14 +172,22 @@ const MANAGEMENT_EVENTS = [cloudtrail.ReadWriteType.ALL, cloudtrail.ReadWriteTyp
  * The trail, its bucket (with its policy), its log group and delivery role are kept when the
  * stack goes (RETAIN by default): removing the stack does not stop the audit.
  */
-export class BedrockAuditTrail extends Construct {
+export class BedrockAuditTrail extends BedrockAuditTrailBase {
+  /**
+   * An existing trail (e.g. the organization trail that records this account), for what reads it:
+   * `grantReadLogFiles`, and the auditor persona.
+   */
+  public static fromTrailAttributes(scope: Construct, id: string, attrs: BedrockAuditTrailAttributes): IBedrockAuditTrail {
+    return new ImportedBedrockAuditTrail(scope, id, attrs);
+  }
+
   /** The trail; undefined when `createTrail` is false. */
   public readonly trail?: cloudtrail.CfnTrail;
   /** ARN of the trail; undefined when `createTrail` is false. */
   public readonly trailArn?: string;
-  /** The bucket of the trail's log files. */
+  /** The bucket of the trail's log files; undefined when `createTrail` is false. */
   public readonly bucket?: s3.IBucket;
-  /** The log group the trail copies events to. */
+  /** The log group the trail copies events to; undefined when `createTrail` is false. */
   public readonly logGroup?: logs.ILogGroup;
   /** The high-risk alerts; undefined when `highRiskAlerts` is false. */
   public readonly alerts?: HighRiskActivityAlerts;
@@ -146,6 +201,7 @@ export class BedrockAuditTrail extends Construct {
     if (!createTrail && !highRiskAlerts) {
       throw new PlatformValidationError(this, 'highRiskAlerts', false, 'With createTrail false the construct only creates the alerts; leave highRiskAlerts on, or do not create the construct.');
     }
+    requireEmailAddresses(this, 'alertEmails', props.alertEmails);
     this.encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
 
     if (createTrail) {
@@ -165,12 +221,8 @@ export class BedrockAuditTrail extends Construct {
     }
   }
 
-  /** Lets `grantee` read the trail's log files (and decrypt them with the key). */
-  public grantReadLogFiles(grantee: iam.IGrantable): iam.Grant {
-    if (!this.bucket) throw new PlatformValidationError(this, 'createTrail', false, 'There are no log files to read: this construct created no trail.');
-    const grant = this.bucket.grantRead(grantee);
-    this.encryptionKey.grantDecrypt(grantee); // CloudTrail encrypts files with the trail key, not only the bucket default
-    return grant;
+  protected noLogFiles(): PlatformValidationError {
+    return new PlatformValidationError(this, 'createTrail', false, 'There are no log files to read: this construct created no trail.');
   }
 
   private createTrail(props: BedrockAuditTrailProps) {
@@ -254,6 +306,27 @@ export class BedrockAuditTrail extends Construct {
     if (bucket.policy) trail.node.addDependency(bucket.policy);
     trail.node.addDependency(deliveryRole);
     return { trail, trailArn, bucket, logGroup };
+  }
+}
+
+const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/;
+
+class ImportedBedrockAuditTrail extends BedrockAuditTrailBase {
+  public readonly trailArn: string;
+  public readonly bucket?: s3.IBucket;
+  public readonly logGroup?: logs.ILogGroup;
+  public readonly encryptionKey?: kms.IKey;
+
+  constructor(scope: Construct, id: string, attrs: BedrockAuditTrailAttributes) {
+    super(scope, id);
+    this.trailArn = requirePattern(this, 'trailArn', attrs.trailArn, TRAIL_ARN, 'a CloudTrail trail ARN such as arn:aws:cloudtrail:us-east-1:123456789012:trail/organization-trail');
+    this.bucket = attrs.bucket;
+    this.logGroup = attrs.logGroup;
+    this.encryptionKey = attrs.encryptionKey;
+  }
+
+  protected noLogFiles(): PlatformValidationError {
+    return new PlatformValidationError(this, 'bucket', undefined, 'There are no log files to read: pass the trail\'s bucket to fromTrailAttributes.');
   }
 }
 

@@ -4,18 +4,18 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
 import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
+import { requireEmailAddresses } from '../core/validate';
 import { auditAlarmName } from './audit-alarm-name';
-import { AlertTopic } from './alert-topic';
+import { AlertDestinationProps, alertTopicFor, IAlertTopic } from './alert-topic';
 import { ALL_HIGH_RISK_ACTIVITIES, HIGH_RISK_EVENTS, HighRiskActivity } from './high-risk-activity';
 
 /** Properties of {@link HighRiskActivityAlerts}. */
-export interface HighRiskActivityAlertsProps {
+export interface HighRiskActivityAlertsProps extends AlertDestinationProps {
   /**
    * Key that encrypts a new alert topic and the queue of undelivered alerts. The topic and the
    * queue declare what they need of it (`KeyConsumer.EVENTBRIDGE`, `KeyConsumer.CLOUDWATCH_ALARMS`):
@@ -23,16 +23,6 @@ export interface HighRiskActivityAlertsProps {
    * @default the stack's default key ({@link PlatformKey.of})
    */
   readonly encryptionKey?: kms.IKey;
-  /**
-   * An existing topic to publish alerts to (e.g. the platform's shared alert topic).
-   * @default a new KMS-encrypted topic
-   */
-  readonly alertTopic?: sns.ITopic;
-  /**
-   * Email addresses subscribed to a new or given topic.
-   * @default none
-   */
-  readonly alertEmails?: string[];
   /**
    * Which activities raise an alert.
    * @default ALL_HIGH_RISK_ACTIVITIES
@@ -50,7 +40,7 @@ export interface HighRiskActivityAlertsProps {
  */
 export class HighRiskActivityAlerts extends Construct {
   /** Topic the alerts are published to. */
-  public readonly topic: sns.ITopic;
+  public readonly alertTopic: IAlertTopic;
   /** Alerts EventBridge could not deliver to the topic. */
   public readonly deadLetterQueue: sqs.Queue;
   /** Fires when an alert is in the dead-letter queue. */
@@ -69,14 +59,10 @@ export class HighRiskActivityAlerts extends Construct {
         throw new PlatformValidationError(this, 'activities', activity, `Allowed values: ${ALL_HIGH_RISK_ACTIVITIES.join(', ')}.`);
       }
     }
+    requireEmailAddresses(this, 'alertEmails', props.alertEmails);
     const encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
-    const alerts = new AlertTopic(this, 'Alerts', {
-      encryptionKey,
-      topic: props.alertTopic,
-      emailAddresses: props.alertEmails,
-      displayName: 'Bedrock platform security alerts',
-    });
-    this.topic = alerts.topic;
+    const alerts = alertTopicFor(this, 'Alerts', { ...props, encryptionKey, displayName: 'Bedrock platform security alerts' });
+    this.alertTopic = alerts;
 
     // Alerts EventBridge could not deliver after its retries (a day) land here instead of vanishing.
     this.deadLetterQueue = new sqs.Queue(this, 'UndeliveredAlerts', {
@@ -106,7 +92,7 @@ export class HighRiskActivityAlerts extends Construct {
         },
       });
       rule.addTarget({
-        bind: () => ({ arn: this.topic.topicArn, input: alertMessage(activity, selector.summary), deadLetterConfig: { arn: this.deadLetterQueue.queueArn } }),
+        bind: () => ({ arn: alerts.topicArn, input: alertMessage(activity, selector.summary), deadLetterConfig: { arn: this.deadLetterQueue.queueArn } }),
       });
       rules[activity] = rule;
     }
@@ -121,7 +107,8 @@ export class HighRiskActivityAlerts extends Construct {
         conditions: { ArnEquals: { 'aws:SourceArn': ruleArns } },
       }),
     );
-    this.undeliveredAlertsAlarm = this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }).createAlarm(this, 'UndeliveredAlertsAlarm', {
+    this.rules = rules;
+    this.undeliveredAlertsAlarm = this.metricUndeliveredAlerts().createAlarm(this, 'UndeliveredAlertsAlarm', {
       alarmName: auditAlarmName(this, 'undelivered-alerts'),
       alarmDescription: 'High-risk activity alerts could not be delivered to the alert topic: read them from the dead-letter queue.',
       threshold: 1,
@@ -129,9 +116,38 @@ export class HighRiskActivityAlerts extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.undeliveredAlertsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
+    this.undeliveredAlertsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(alerts.topic));
     alerts.allowCloudWatchAlarms([this.undeliveredAlertsAlarm]);
-    this.rules = rules;
+  }
+
+  /**
+   * Alerts waiting in the dead-letter queue (`AWS/SQS` ApproximateNumberOfMessagesVisible,
+   * dimension QueueName): Maximum over 5 minutes. Any value above 0 is an alert nobody received.
+   */
+  public metricUndeliveredAlerts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum', ...props });
+  }
+
+  /**
+   * Deliveries of `activity`'s rule to the topic that failed for good (`AWS/Events`
+   * FailedInvocations, dimension RuleName): Sum over 5 minutes. EventBridge publishes it only when
+   * it is not zero. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html
+   */
+  public metricFailedInvocations(activity: HighRiskActivity, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.ruleMetric('FailedInvocations', activity, props);
+  }
+
+  /** Alerts of `activity`'s rule sent to the dead-letter queue (`AWS/Events` InvocationsSentToDlq, dimension RuleName): Sum over 5 minutes. */
+  public metricInvocationsSentToDlq(activity: HighRiskActivity, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.ruleMetric('InvocationsSentToDlq', activity, props);
+  }
+
+  private ruleMetric(metricName: string, activity: HighRiskActivity, props: cloudwatch.MetricOptions | undefined): cloudwatch.Metric {
+    const rule = this.rules[activity];
+    if (!rule) {
+      throw new PlatformValidationError(this, 'activity', activity, `This construct has rules only for: ${Object.keys(this.rules).join(', ')}.`);
+    }
+    return new cloudwatch.Metric({ namespace: 'AWS/Events', metricName, dimensionsMap: { RuleName: rule.ruleName }, statistic: 'Sum', period: Duration.minutes(5), ...props }).attachTo(rule);
   }
 }
 

@@ -1,7 +1,9 @@
-// Audit: CloudTrail with Bedrock data events, high-risk alerts, model invocation logging. Public API
-// only: the alert topic, the log-archive rules and the alarm-name helper stay internal.
-export { BedrockAuditTrail, DEFAULT_AUDIT_OBJECT_LOCK_DAYS } from './bedrock-audit-trail';
-export type { BedrockAuditTrailProps } from './bedrock-audit-trail';
+// Audit: CloudTrail with Bedrock data events, high-risk alerts, the alert topic, model invocation
+// logging. Public API only: the log-archive rules and the alarm-name helper stay internal.
+export { AlertTopic, AlertTopicBase, IMPORTED_ALERT_TOPIC_WARNING } from './alert-topic';
+export type { AlertDestinationProps, AlertTopicAttributes, AlertTopicProps, IAlertTopic } from './alert-topic';
+export { BedrockAuditTrail, BedrockAuditTrailBase, DEFAULT_AUDIT_OBJECT_LOCK_DAYS } from './bedrock-audit-trail';
+export type { BedrockAuditTrailAttributes, BedrockAuditTrailProps, IBedrockAuditTrail } from './bedrock-audit-trail';
 export { ALL_BEDROCK_DATA_EVENTS, BedrockDataEvents, DEFAULT_BEDROCK_DATA_EVENTS } from './bedrock-data-events';
 export { ALL_HIGH_RISK_ACTIVITIES, HIGH_RISK_EVENTS, HighRiskActivity } from './high-risk-activity';
 export type { HighRiskEventSelector } from './high-risk-activity';

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -166,6 +167,24 @@ export class InvocationLoggingHandler extends Construct {
         Validations.of(this.function).acknowledge({ id, reason });
       }
     }
+  }
+
+  /**
+   * Invocations of the function that ended in an error (`AWS/Lambda` Errors, dimension
+   * FunctionName): Sum over 5 minutes. A failed deploy of the logging setting shows here.
+   */
+  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metricErrors(props);
+  }
+
+  /** Run time of the function (`AWS/Lambda` Duration, dimension FunctionName): Average over 5 minutes; the timeout is 3 minutes. */
+  public metricDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metricDuration(props);
+  }
+
+  /** CloudFormation events the function could not answer, waiting in its dead-letter queue (`AWS/SQS` ApproximateNumberOfMessagesVisible, dimension QueueName): Maximum over 5 minutes. */
+  public metricUnansweredEvents(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum', ...props });
   }
 
   /** Lets the function pass `role` to Bedrock, and only to Bedrock. */

@@ -1,4 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
@@ -61,4 +63,32 @@ export function logArchive(
   const objectLockRetention =
     lockDays === undefined ? undefined : mode === 'COMPLIANCE' ? s3.ObjectLockRetention.compliance(Duration.days(lockDays)) : s3.ObjectLockRetention.governance(Duration.days(lockDays));
   return { lifecycleRules: [rule], objectLockRetention };
+}
+
+/** Read access to a log bucket's objects (the actions of CDK's `grantRead`, without its unconditioned key statement). */
+export function grantReadObjects(grantee: iam.IGrantable, bucket: s3.IBucket): iam.Grant {
+  return iam.Grant.addToPrincipalOrResource({
+    grantee,
+    actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
+    resourceArns: [bucket.bucketArn, bucket.arnForObjects('*')],
+    resource: bucket,
+  });
+}
+
+/**
+ * kms:Decrypt on `keys` (each once), usable only when `services` call KMS for the grantee
+ * (`kms:ViaService`): the reader decrypts what S3 or CloudWatch Logs hands it, never calls KMS
+ * with the key directly. Undefined when no key is known.
+ */
+export function grantDecryptThrough(scope: IConstruct, grantee: iam.IGrantable, keys: readonly (kms.IKey | undefined)[], services: readonly ('s3' | 'logs')[]): iam.Grant | undefined {
+  const arns = [...new Set(keys.filter((k): k is kms.IKey => k !== undefined).map((k) => k.keyArn))];
+  if (arns.length === 0 || services.length === 0) return undefined;
+  const region = Stack.of(scope).region;
+  const via = [...new Set(services)].map((service) => `${service}.${region}.amazonaws.com`);
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['kms:Decrypt'],
+    resourceArns: arns,
+    conditions: { StringEquals: { 'kms:ViaService': via.length === 1 ? via[0] : via } },
+  });
 }

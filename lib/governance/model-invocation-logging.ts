@@ -6,19 +6,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { IVpcEndpointConsumer, recordRequiredEndpoints, SupportEndpoint } from '../core/endpoint-needs';
 import { PlatformValidationError } from '../core/errors';
 import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
-import { isResolved, requirePattern } from '../core/validate';
+import { isResolved, requireEmailAddresses, requirePattern } from '../core/validate';
 import { SecureBucket } from '../data-protection/secure-bucket';
 import { SecureLogGroup } from '../data-protection/secure-log-group';
-import { AlertTopic } from './alert-topic';
+import { AlertDestinationProps, alertTopicFor, IAlertTopic } from './alert-topic';
 import { auditAlarmName } from './audit-alarm-name';
 import { InvocationLoggingHandler } from './invocation-logging-handler';
-import { LogArchiveProps, logArchive } from './log-archive';
+import { grantDecryptThrough, grantReadObjects, LogArchiveProps, logArchive } from './log-archive';
 
 /** Which kinds of model input and output the logs include. Each defaults to true. */
 export interface InvocationLogModalities {
@@ -43,7 +42,7 @@ export enum InvocationLogDestination {
 }
 
 /** Properties of {@link ModelInvocationLogging}. */
-export interface ModelInvocationLoggingProps extends LogArchiveProps {
+export interface ModelInvocationLoggingProps extends LogArchiveProps, AlertDestinationProps {
   /**
    * Key that encrypts the log group, the bucket, the handler's queue and the alarm topic. The log
    * groups, the bucket Bedrock delivers to and the alarms declare what they need of it (CloudWatch
@@ -100,16 +99,6 @@ export interface ModelInvocationLoggingProps extends LogArchiveProps {
    * @default all
    */
   readonly modalities?: InvocationLogModalities;
-  /**
-   * Topic the delivery-failure alarms notify.
-   * @default a new KMS-encrypted topic
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
-   * Email addresses subscribed to the alarm topic.
-   * @default none
-   */
-  readonly alarmEmails?: string[];
   /**
    * VPC for the custom resource's function (see {@link InvocationLoggingHandler}).
    * @default not in a VPC
@@ -173,8 +162,8 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
   public readonly handler: InvocationLoggingHandler;
   /** The delivery-failure alarms, by destination. */
   public readonly alarms: Readonly<Partial<Record<InvocationLogDestination, cloudwatch.Alarm>>>;
-  /** Topic the alarms notify. */
-  public readonly alarmTopic: sns.ITopic;
+  /** Topic the delivery-failure alarms notify. */
+  public readonly alertTopic: IAlertTopic;
   /** Key that encrypts the logs. */
   public readonly encryptionKey: kms.IKey;
   /** Endpoints the custom resource's function calls when it runs in a VPC. */
@@ -198,6 +187,7 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
       throw new PlatformValidationError(this, 'largeDataDelivery', true, 'Large-data delivery extends the CloudWatch Logs destination: turn cloudWatchLogs on, or leave largeDataDelivery unset.');
     }
     const largeData = cloudWatch && (props.largeDataDelivery ?? true);
+    requireEmailAddresses(this, 'alertEmails', props.alertEmails);
     const s3Prefix = keyPrefix(this, 's3KeyPrefix', props.s3KeyPrefix ?? 'invocation-logs');
     const largePrefix = keyPrefix(this, 'largeDataKeyPrefix', props.largeDataKeyPrefix ?? 'invocation-logs-large-data');
     this.encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
@@ -316,13 +306,8 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
     this.endpointDependents = props.vpc ? [resource] : [];
     recordRequiredEndpoints(resource, this.requiredEndpoints);
 
-    const alerts = new AlertTopic(this, 'Alarms', {
-      encryptionKey: this.encryptionKey,
-      topic: props.alarmTopic,
-      emailAddresses: props.alarmEmails,
-      displayName: 'Bedrock invocation logging alarms',
-    });
-    this.alarmTopic = alerts.topic;
+    const alerts = alertTopicFor(this, 'Alarms', { ...props, encryptionKey: this.encryptionKey, displayName: 'Bedrock invocation logging alarms' });
+    this.alertTopic = alerts;
     const destinations = [
       ...(cloudWatch ? [InvocationLogDestination.CLOUDWATCH_LOGS] : []),
       ...(toS3 ? [InvocationLogDestination.S3] : []),
@@ -339,23 +324,34 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+      alarm.addAlarmAction(new cloudwatchActions.SnsAction(alerts.topic));
       alarms[destination] = alarm;
     }
     alerts.allowCloudWatchAlarms(Object.values(alarms));
     this.alarms = alarms;
   }
 
-  /** Failed deliveries of invocation logs to `destination` (account- and Region-wide, no dimensions). */
+  /**
+   * Failed deliveries of invocation logs to `destination`: `AWS/Bedrock`, across all model IDs (no
+   * dimensions), Sum over 5 minutes.
+   * https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html
+   */
   public metricDeliveryFailures(destination: InvocationLogDestination, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: 'AWS/Bedrock', metricName: destination, statistic: 'Sum', period: Duration.minutes(5), ...props });
+    return new cloudwatch.Metric({ namespace: 'AWS/Bedrock', metricName: destination, statistic: 'Sum', period: Duration.minutes(5), ...props }).attachTo(this);
   }
 
-  /** Lets `grantee` read the invocation logs (log group and bucket) and decrypt them. */
+  /**
+   * Lets `grantee` read the invocation logs: the log group and the bucket's objects, with
+   * kms:Decrypt on the keys that encrypt them, only through CloudWatch Logs and S3
+   * (`kms:ViaService`). The returned grant includes the key statement.
+   */
   public grantReadLogs(grantee: iam.IGrantable): iam.Grant {
-    const grants = [this.logGroup?.grantRead(grantee), this.bucket?.grantRead(grantee)].filter((g): g is iam.Grant => g !== undefined);
-    grants.push(this.encryptionKey.grantDecrypt(grantee));
-    return grants.reduce((a, b) => a.combine(b));
+    const grants = [
+      this.logGroup?.grantRead(grantee),
+      this.bucket ? grantReadObjects(grantee, this.bucket) : undefined,
+      grantDecryptThrough(this, grantee, [this.encryptionKey, this.bucket?.encryptionKey], [...(this.logGroup ? ['logs' as const] : []), ...(this.bucket ? ['s3' as const] : [])]),
+    ];
+    return grants.filter((g): g is iam.Grant => g !== undefined).reduce((a, b) => a.combine(b));
   }
 
   /** The setting is account- and Region-wide: two of these would overwrite each other. */

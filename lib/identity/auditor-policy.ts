@@ -76,6 +76,9 @@ function logGroupArns(group: logs.ILogGroup): string[] {
  * `allowPromptPayloads` is set, and so is every data-plane action: an auditor never invokes.
  */
 export class BedrockAuditorPolicy extends AttachablePolicy {
+  private readonly allowPromptPayloads: boolean;
+  private readonly bucketKey?: kms.IKey;
+
   constructor(scope: Construct, id: string, props: BedrockAuditorPolicyProps = {}) {
     super(scope, id, 'Bedrock auditor: read-only configuration, CloudTrail and audit logs; no model invocation, no prompt payloads unless granted');
     const stack = Stack.of(this);
@@ -142,27 +145,60 @@ export class BedrockAuditorPolicy extends AttachablePolicy {
       wildcardReason: 'No trail ARNs were passed, so the auditor reads the configuration of every trail of this account and Region.',
     });
 
-    const auditGroups = props.auditLogGroups ?? [];
-    const auditBuckets = props.auditBuckets ?? [];
+    this.allowPromptPayloads = props.allowPromptPayloads ?? false;
+    this.bucketKey = props.encryptionKey;
     const payloadGroups = props.invocationLogGroups ?? [];
     const payloadBuckets = props.invocationLogBuckets ?? [];
-    const readableGroups = [...auditGroups, ...(props.allowPromptPayloads ? payloadGroups : [])];
-    const readableBuckets = [...auditBuckets, ...(props.allowPromptPayloads ? payloadBuckets : [])];
-
-    this.allow({ sid: 'ReadAuditLogGroups', actions: LOG_READ_ACTIONS, resources: readableGroups.flatMap(logGroupArns), wildcardReason: STREAMS_REASON });
-    this.allow({ sid: 'ListAuditBuckets', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: readableBuckets.map((b) => b.bucketArn) });
-    this.allow({ sid: 'ReadAuditObjects', actions: OBJECT_READ_ACTIONS, resources: readableBuckets.map((b) => b.arnForObjects('*')), wildcardReason: OBJECTS_REASON });
-    this.allow(kmsViaService(this, 'DecryptAuditObjectsThroughS3', [...readableBuckets.map((b) => b.encryptionKey), readableBuckets.length > 0 ? props.encryptionKey : undefined], ['kms:Decrypt'], 's3'));
-
-    if (!props.allowPromptPayloads) {
+    this.readLogGroups([...(props.auditLogGroups ?? []), ...(this.allowPromptPayloads ? payloadGroups : [])]);
+    this.readBuckets([...(props.auditBuckets ?? []), ...(this.allowPromptPayloads ? payloadBuckets : [])]);
+    if (!this.allowPromptPayloads) {
       this.deny('DenyPromptPayloadLogs', LOG_READ_ACTIONS, payloadGroups.flatMap(logGroupArns));
       this.deny('DenyPromptPayloadObjects', OBJECT_READ_ACTIONS, payloadBuckets.map((b) => b.arnForObjects('*')));
     }
     this.deny('DenyModelInvocationAndRetrieval', DATA_PLANE_ACTIONS, ['*']);
   }
 
+  /** Lets the auditor read and query more audit log groups. Log groups already allowed are skipped. */
+  public addAuditLogGroup(...groups: logs.ILogGroup[]): void {
+    this.readLogGroups(groups);
+  }
+
+  /** Lets the auditor read more audit buckets (and decrypt them through S3). Buckets already allowed are skipped. */
+  public addAuditBucket(...buckets: s3.IBucket[]): void {
+    this.readBuckets(buckets);
+  }
+
+  /**
+   * More log groups receiving invocation logs: readable with `allowPromptPayloads`, explicitly
+   * denied otherwise, as with the `invocationLogGroups` prop.
+   */
+  public addInvocationLogGroup(...groups: logs.ILogGroup[]): void {
+    if (this.allowPromptPayloads) this.readLogGroups(groups);
+    else this.deny('DenyPromptPayloadLogs', LOG_READ_ACTIONS, groups.flatMap(logGroupArns));
+  }
+
+  /**
+   * More buckets receiving invocation logs: readable with `allowPromptPayloads`, their objects
+   * explicitly denied otherwise, as with the `invocationLogBuckets` prop.
+   */
+  public addInvocationLogBucket(...buckets: s3.IBucket[]): void {
+    if (this.allowPromptPayloads) this.readBuckets(buckets);
+    else this.deny('DenyPromptPayloadObjects', OBJECT_READ_ACTIONS, buckets.map((b) => b.arnForObjects('*')));
+  }
+
   /** Gives `grantee` the auditor permissions (and its explicit denies). */
   public grantAudit(grantee: iam.IGrantable): iam.Grant {
     return this.attachTo(grantee);
+  }
+
+  private readLogGroups(groups: readonly logs.ILogGroup[]): void {
+    this.allow({ sid: 'ReadAuditLogGroups', actions: LOG_READ_ACTIONS, resources: groups.flatMap(logGroupArns), wildcardReason: STREAMS_REASON });
+  }
+
+  private readBuckets(buckets: readonly s3.IBucket[]): void {
+    this.allow({ sid: 'ListAuditBuckets', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: buckets.map((b) => b.bucketArn) });
+    this.allow({ sid: 'ReadAuditObjects', actions: OBJECT_READ_ACTIONS, resources: buckets.map((b) => b.arnForObjects('*')), wildcardReason: OBJECTS_REASON });
+    // The `encryptionKey` prop stands for the keys of buckets that do not expose theirs: with the first bucket.
+    this.allow(kmsViaService(this, 'DecryptAuditObjectsThroughS3', [...buckets.map((b) => b.encryptionKey), buckets.length > 0 ? this.bucketKey : undefined], ['kms:Decrypt'], 's3'));
   }
 }

@@ -21,6 +21,8 @@ export const KNOWLEDGE_BASE_ARN_PATTERN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d
 export const APPLICATION_PROFILE_ARN_PATTERN = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:application-inference-profile\/[a-z0-9]+$/;
 /** An IAM role ARN. */
 export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+/** A customer-managed IAM policy ARN (path allowed). */
+export const MANAGED_POLICY_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]+$/;
 /** A VPC endpoint ID. */
 export const VPC_ENDPOINT_ID_PATTERN = /^vpce-[0-9a-f]{8,17}$/;
 

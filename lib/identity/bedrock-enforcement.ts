@@ -1,14 +1,14 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { BedrockModel, BedrockModelKind, requireModels } from '../core/bedrock-model';
 import { PlatformValidationError } from '../core/errors';
 import { ALL_GEOGRAPHIES, GEOGRAPHY_REGIONS, InferenceGeography, narrowestGeographyOf } from '../core/inference-geographies';
-import { isResolved, requireNonEmpty } from '../core/validate';
-import { AttachablePolicy } from './attachable-policy';
-import { APPLICATION_PROFILE_ARN_PATTERN, REGION_PATTERN, requireEach, VPC_ENDPOINT_ID_PATTERN } from './bedrock-arns';
+import { isResolved, requireNonEmpty, requirePattern } from '../core/validate';
+import { attachPolicy, identityOf } from './attachable-policy';
+import { APPLICATION_PROFILE_ARN_PATTERN, MANAGED_POLICY_ARN_PATTERN, REGION_PATTERN, requireEach, VPC_ENDPOINT_ID_PATTERN } from './bedrock-arns';
 import { enforcementStatements, EnforcementInputs, PrivatePathScope, serviceControlStatements, StatementJson } from './enforcement-statements';
 import { GuardrailReference, guardrailIdentifier, validateGuardrail } from './guardrail-reference';
 
@@ -103,6 +103,80 @@ export interface BedrockEnforcementProps {
 }
 
 /**
+ * An enforcement (guardrail, private path, Region switches as explicit denies), created in this
+ * stack ({@link BedrockEnforcement}) or elsewhere ({@link BedrockEnforcement.fromEnforcementAttributes}):
+ * what persona roles and `enforceOn` need of it.
+ */
+export interface IBedrockEnforcement extends IConstruct {
+  /** ARN of the customer-managed policy that holds the enforcement denies. */
+  readonly managedPolicyArn: string;
+  /**
+   * The guardrail every invocation must name: invoker roles under the enforcement may apply it.
+   * @default no guardrail requirement (or unknown, for an imported enforcement given none)
+   */
+  readonly requiredGuardrail?: GuardrailReference;
+  /**
+   * The VPC endpoints Bedrock calls must come through (`vpce-...`), when the private path is required.
+   * @default no private-path requirement (or unknown, for an imported enforcement given none)
+   */
+  readonly requiredVpcEndpointIds?: readonly string[];
+  /** Applies the enforcement denies to `grantee` (a role, user, group or Lambda function). */
+  enforceOn(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** What {@link BedrockEnforcement.fromEnforcementAttributes} needs of an enforcement created elsewhere. */
+export interface BedrockEnforcementAttributes {
+  /**
+   * ARN of the managed policy holding the enforcement denies (`managedPolicyArn` of the
+   * `BedrockEnforcement`, e.g. exported by the stack that owns it). It must be in the account of
+   * the roles it is attached to: IAM attaches managed policies in their own account only.
+   */
+  readonly managedPolicyArn: string;
+  /**
+   * The guardrail the enforcement requires (ARN and version): invoker roles put under it are
+   * allowed to apply it.
+   * @default none: invoker roles under the enforcement need their own `guardrail`
+   */
+  readonly requiredGuardrail?: GuardrailReference;
+  /**
+   * The VPC endpoint IDs the enforcement's private path requires, for whoever configures clients.
+   * @default none
+   */
+  readonly requiredVpcEndpointIds?: string[];
+}
+
+/** What every enforcement offers: see {@link IBedrockEnforcement}. */
+export abstract class BedrockEnforcementBase extends Construct implements IBedrockEnforcement {
+  public abstract readonly managedPolicyArn: string;
+  public abstract readonly requiredGuardrail?: GuardrailReference;
+  public abstract readonly requiredVpcEndpointIds?: readonly string[];
+  /** The policy `enforceOn` attaches. */
+  protected abstract readonly enforcementPolicy: iam.IManagedPolicy;
+
+  /**
+   * Applies the enforcement denies to `grantee`: attaches the managed policy to its role, user or
+   * group, once. The returned grant holds no Allow statement (the policy only denies); it orders
+   * deployment after the policy where the policy is created in this app.
+   */
+  public enforceOn(grantee: iam.IGrantable): iam.Grant {
+    const statements = this.knownStatements();
+    if (statements === undefined && !identityOf(grantee.grantPrincipal)) {
+      // An imported policy's statements are unknown, so they cannot be copied to a principal that
+      // takes no managed policy: say so rather than leave it unenforced silently.
+      Annotations.of(this).addWarningV2(
+        'bedrock-secure-platform:enforcementNotApplied',
+        `${grantee.grantPrincipal} has no role, user or group to attach ${this.node.path}'s managed policy to, and an imported enforcement's denies cannot be copied to it: the enforcement does not apply to it.`,
+      );
+      return iam.Grant.drop(grantee, 'enforcement');
+    }
+    return attachPolicy(this, this.enforcementPolicy, () => statements ?? [], grantee);
+  }
+
+  /** The deny statements, when known (not for an imported enforcement). */
+  protected abstract knownStatements(): readonly iam.PolicyStatement[] | undefined;
+}
+
+/**
  * Enforcement switches (guardrail required, private path required, data residency) in two forms
  * that say the same thing: an identity policy to attach to roles ({@link enforceOn}, or the
  * `enforcement` prop of a persona role) and a Service Control Policy document for AWS
@@ -137,23 +211,43 @@ export interface BedrockEnforcementProps {
  * IAM deny: it is attached only to the roles of people and applications. Whoever can deploy through
  * an exempt principal can create service roles: review what the deployment role deploys.
  */
-export class BedrockEnforcement extends AttachablePolicy {
+export class BedrockEnforcement extends BedrockEnforcementBase {
+  /**
+   * An enforcement created elsewhere (another stack, another team's deployment), to put roles
+   * under: `enforceOn(role)` and the `enforcement` prop of persona roles attach its managed policy
+   * by ARN. Its statements are not known here, so the persona-conflict warning does not consider it
+   * (its denies are conditional and never cancel a persona anyway).
+   */
+  public static fromEnforcementAttributes(scope: Construct, id: string, attrs: BedrockEnforcementAttributes): IBedrockEnforcement {
+    return new ImportedBedrockEnforcement(scope, id, attrs);
+  }
+
+  /** The managed policy holding the enforcement denies. */
+  public readonly managedPolicy: iam.ManagedPolicy;
+  public readonly managedPolicyArn: string;
+  public readonly requiredVpcEndpointIds?: readonly string[];
   /** The SCP document (may hold tokens until deployment when inputs are tokens). */
   public readonly serviceControlPolicyDocument: { Version: string; Statement: StatementJson[] };
   /** The SCP in AWS Organizations, when `organizationTargetIds` was given. */
   public readonly organizationPolicy?: organizations.CfnPolicy;
   /** The guardrail every invocation must name, when `requireGuardrail` was given. */
   public readonly requiredGuardrail?: GuardrailReference;
+  protected readonly enforcementPolicy: iam.IManagedPolicy;
+  private readonly statements: iam.PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: BedrockEnforcementProps) {
-    super(scope, id, 'Bedrock enforcement: platform guardrail, private endpoints and allowed Regions');
+    super(scope, id);
     const inputs = this.validate(props);
     this.requiredGuardrail = props.requireGuardrail;
+    this.requiredVpcEndpointIds = inputs.privatePath?.vpcEndpointIds;
     const statements = enforcementStatements(inputs);
     if (statements.length === 0) {
       throw new PlatformValidationError(this, 'props', {}, 'Turn on at least one switch: requireGuardrail, requirePrivatePath or dataResidency.');
     }
-    for (const s of statements) this.addStatement(iam.PolicyStatement.fromJson(s));
+    this.statements = statements.map((s) => iam.PolicyStatement.fromJson(s));
+    this.managedPolicy = new iam.ManagedPolicy(this, 'Policy', { description: 'Bedrock enforcement: platform guardrail, private endpoints and allowed Regions', statements: this.statements });
+    this.enforcementPolicy = this.managedPolicy;
+    this.managedPolicyArn = this.managedPolicy.managedPolicyArn;
 
     const exempt = requireEach(this, 'scpExemptPrincipalArns', props.scpExemptPrincipalArns, /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[\w+=,.@/*-]+$/, 'an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/BreakGlass');
     this.serviceControlPolicyDocument = { Version: '2012-10-17', Statement: serviceControlStatements(statements, exempt, inputs.partition) };
@@ -193,9 +287,13 @@ export class BedrockEnforcement extends AttachablePolicy {
     return json;
   }
 
-  /** Applies the enforcement denies to `grantee` (an existing role, user, group or Lambda function). */
-  public enforceOn(grantee: iam.IGrantable): iam.Grant {
-    return this.attachTo(grantee);
+  /** The policy's statements (all explicit denies), in order. */
+  public get policyStatements(): iam.PolicyStatement[] {
+    return [...this.statements];
+  }
+
+  protected knownStatements(): readonly iam.PolicyStatement[] {
+    return this.statements;
   }
 
   private resolvedScpJson(): string | undefined {
@@ -263,5 +361,31 @@ export class BedrockEnforcement extends AttachablePolicy {
     // The SCP must be literal: take the partition from the Region when the stack's is still a token.
     const partition = Token.isUnresolved(stack.partition) && !Token.isUnresolved(stack.region) ? (RegionInfo.get(stack.region).partition ?? stack.partition) : stack.partition;
     return { partition, guardrail, privatePath, residency };
+  }
+}
+
+/** An enforcement created elsewhere: its managed policy, by ARN. */
+class ImportedBedrockEnforcement extends BedrockEnforcementBase {
+  public readonly managedPolicyArn: string;
+  public readonly requiredGuardrail?: GuardrailReference;
+  public readonly requiredVpcEndpointIds?: readonly string[];
+  protected readonly enforcementPolicy: iam.IManagedPolicy;
+
+  constructor(scope: Construct, id: string, attrs: BedrockEnforcementAttributes) {
+    super(scope, id);
+    const arn = requirePattern(this, 'managedPolicyArn', attrs.managedPolicyArn, MANAGED_POLICY_ARN_PATTERN, 'a customer-managed policy ARN such as arn:aws:iam::123456789012:policy/bedrock-enforcement');
+    const account = Stack.of(this).account;
+    const policyAccount = isResolved(arn) ? arn.split(':')[4] : undefined;
+    if (policyAccount !== undefined && isResolved(account) && policyAccount !== account) {
+      throw new PlatformValidationError(this, 'managedPolicyArn', arn, `The policy is in account ${policyAccount} and this stack deploys to ${account}: IAM attaches a managed policy to roles of its own account only. Create a BedrockEnforcement in ${account} (the SCP covers every account of the organization).`);
+    }
+    this.managedPolicyArn = arn;
+    this.requiredGuardrail = attrs.requiredGuardrail && validateGuardrail(this, 'requiredGuardrail', attrs.requiredGuardrail);
+    this.requiredVpcEndpointIds = attrs.requiredVpcEndpointIds && requireEach(this, 'requiredVpcEndpointIds', attrs.requiredVpcEndpointIds, VPC_ENDPOINT_ID_PATTERN, 'a VPC endpoint ID such as vpce-0123456789abcdef0');
+    this.enforcementPolicy = iam.ManagedPolicy.fromManagedPolicyArn(this, 'Policy', arn);
+  }
+
+  protected knownStatements(): undefined {
+    return undefined;
   }
 }

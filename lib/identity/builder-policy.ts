@@ -131,16 +131,25 @@ export class BedrockBuilderPolicy extends AttachablePolicy {
       resources: [kb, guardrail, prompt, agent, agentAlias],
       wildcardReason: ACCOUNT_SCOPE_REASON('knowledge base, guardrail, prompt and agent'),
     });
-    this.allow({
-      sid: 'PassServiceRolesToBedrockOnly',
-      actions: ['iam:PassRole'],
-      resources: (props.serviceRoles ?? []).map((r) => r.roleArn),
-      conditions: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
-    });
+    this.addServiceRole(...(props.serviceRoles ?? []));
     this.allow(kmsViaService(this, 'UsePlatformKeyThroughBedrock', [props.encryptionKey], ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], 'bedrock'));
     const grant = kmsViaService(this, 'LetBedrockHoldGrantsOnPlatformKey', [props.encryptionKey], ['kms:CreateGrant'], 'bedrock');
     this.allow({ ...grant, conditions: { ...grant.conditions, Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
     this.deny('DenyThroughputLoggingAndEnforcementChanges', GOVERNANCE_ACTIONS, ['*']);
+  }
+
+  /**
+   * Lets the builder hand more service roles to Bedrock (`iam:PassRole`, only to
+   * `bedrock.amazonaws.com`), e.g. the role of a knowledge base created later. Roles already
+   * allowed are skipped.
+   */
+  public addServiceRole(...roles: iam.IRole[]): void {
+    this.allow({
+      sid: 'PassServiceRolesToBedrockOnly',
+      actions: ['iam:PassRole'],
+      resources: roles.map((r) => r.roleArn),
+      conditions: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+    });
   }
 
   /** Gives `grantee` the builder permissions (and its explicit denies). */

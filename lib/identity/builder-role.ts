@@ -1,3 +1,4 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BedrockBuilderPolicy, BedrockBuilderPolicyProps } from './builder-policy';
 import { PersonaRole, PersonaRoleProps } from './persona-role';
@@ -14,5 +15,10 @@ export class BedrockBuilderRole extends PersonaRole {
     super(scope, id, props, 'Bedrock builder persona');
     this.permissions = new BedrockBuilderPolicy(this, 'Permissions', props);
     this.permissions.grantBuild(this.role);
+  }
+
+  /** Lets the role hand more service roles to Bedrock: see {@link BedrockBuilderPolicy.addServiceRole}. */
+  public addServiceRole(...roles: iam.IRole[]): void {
+    this.permissions.addServiceRole(...roles);
   }
 }

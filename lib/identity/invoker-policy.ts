@@ -27,6 +27,11 @@ export const INVOKER_MODEL_REQUIREMENTS: ModelRequirements = {
   requireApplicationProfileSource: true,
 };
 
+/** What makes two model references the same grant: kind, identifier, Region, destinations, source. */
+function modelKey(m: BedrockModel): string {
+  return JSON.stringify([m.kind, m.identifier, m.region, m.destinationRegions, m.source && modelKey(m.source)]);
+}
+
 /** Properties of a {@link BedrockInvokerPolicy}. */
 export interface BedrockInvokerPolicyProps {
   /**
@@ -61,15 +66,74 @@ export interface BedrockInvokerPolicyProps {
  * Invoker persona (the application runtime): invoke the allowed models only, apply the platform
  * guardrail, query the platform knowledge bases. Nothing else: no configuration, no provisioned
  * throughput, no logging settings.
+ *
+ * Models, guardrails and knowledge bases can be added after construction ({@link addModel},
+ * {@link allowGuardrail}, {@link allowKnowledgeBase}), as often as needed: each extends the one
+ * statement of its purpose, with the same validation as the props; what is already allowed is
+ * skipped.
  */
 export class BedrockInvokerPolicy extends AttachablePolicy {
+  private readonly models: BedrockModel[] = [];
+  private readonly modelIds = new Set<string>();
+
   constructor(scope: Construct, id: string, props: BedrockInvokerPolicyProps) {
     super(scope, id, 'Bedrock invoker: invoke the allowed models, apply the platform guardrail, query the platform knowledge bases');
-    const models = requireNonEmpty(this, 'models', props.models ?? [], 'List at least one BedrockModel the application may invoke.');
-    const resources = modelInvocationResources(this, requireModels(this, 'models', models, INVOKER_MODEL_REQUIREMENTS));
-    const guardrail = props.guardrail && validateGuardrail(this, 'guardrail', props.guardrail);
-    const knowledgeBases = requireEach(this, 'knowledgeBaseArns', props.knowledgeBaseArns, KNOWLEDGE_BASE_ARN_PATTERN, 'a knowledge base ARN such as arn:aws:bedrock:us-east-1:123456789012:knowledge-base/ABCDEFGHIJ');
+    requireNonEmpty(this, 'models', props.models ?? [], 'List at least one BedrockModel the application may invoke.');
+    this.addModelsAs('models', props.models);
+    const guardrails = props.guardrail ? [props.guardrail] : [];
+    this.applyGuardrails(guardrails, () => 'guardrail');
+    this.allowKnowledgeBasesAs('knowledgeBaseArns', props.knowledgeBaseArns ?? []);
+    this.decryptGuardrails(guardrails);
+    this.allow(kmsViaService(this, 'UsePlatformKeyThroughBedrock', [props.encryptionKey], ['kms:Decrypt', 'kms:GenerateDataKey'], 'bedrock'));
+  }
 
+  /** The models the persona may invoke, in the order they were allowed. */
+  public get allowedModels(): readonly BedrockModel[] {
+    return [...this.models];
+  }
+
+  /**
+   * Lets the persona invoke more models (same rules as the `models` prop: exact models of the kinds
+   * InvokeModel authorizes, application profiles with their source). Models already allowed are skipped.
+   */
+  public addModel(...models: BedrockModel[]): void {
+    this.addModelsAs('addModel', models);
+  }
+
+  /**
+   * Lets the persona apply more guardrails (`bedrock:ApplyGuardrail`, and `kms:Decrypt` through
+   * Bedrock on each guardrail's key). Same rules as the `guardrail` prop; guardrails already
+   * allowed are skipped.
+   */
+  public allowGuardrail(...guardrails: GuardrailReference[]): void {
+    this.applyGuardrails(guardrails, (i) => `allowGuardrail[${i}]`);
+    this.decryptGuardrails(guardrails);
+  }
+
+  /**
+   * Lets the persona query more knowledge bases (`bedrock:Retrieve`, `bedrock:RetrieveAndGenerate`).
+   * Same rules as the `knowledgeBaseArns` prop; knowledge bases already allowed are skipped.
+   */
+  public allowKnowledgeBase(...knowledgeBaseArns: string[]): void {
+    this.allowKnowledgeBasesAs('allowKnowledgeBase', knowledgeBaseArns);
+  }
+
+  /** Gives `grantee` (an existing role, user, group or Lambda function) the invoker permissions. */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return this.attachTo(grantee);
+  }
+
+  private addModelsAs(prop: string, models: readonly BedrockModel[]): void {
+    requireModels(this, prop, models, INVOKER_MODEL_REQUIREMENTS);
+    const fresh = models.filter((m) => !this.modelIds.has(modelKey(m)));
+    if (fresh.length === 0) return;
+    for (const m of fresh) {
+      this.modelIds.add(modelKey(m));
+      this.models.push(m);
+    }
+    // Every statement takes the resources of the whole list: the profile condition must name every
+    // allowed profile, whichever call added it.
+    const resources = modelInvocationResources(this, this.models);
     this.allow({ sid: 'InvokeAllowedModels', actions: INVOKE_ACTIONS, resources: resources.direct });
     this.allow({
       sid: 'InvokeModelsOnlyThroughAllowedProfiles',
@@ -78,25 +142,27 @@ export class BedrockInvokerPolicy extends AttachablePolicy {
       conditions: { StringEquals: { 'bedrock:InferenceProfileArn': resources.viaProfiles } },
     });
     this.allow({ sid: 'DescribeAllowedProfiles', actions: ['bedrock:GetInferenceProfile'], resources: resources.profiles });
-    if (guardrail) {
-      this.allow({ sid: 'ApplyPlatformGuardrail', actions: ['bedrock:ApplyGuardrail'], resources: [guardrail.guardrailArn] });
-    }
-    if (knowledgeBases.length > 0) {
-      this.allow({ sid: 'RetrieveFromPlatformKnowledgeBases', actions: ['bedrock:Retrieve'], resources: [...knowledgeBases] });
-      this.allow({
-        sid: 'RetrieveAndGenerate',
-        actions: ['bedrock:RetrieveAndGenerate'],
-        resources: ['*'],
-        wildcardReason:
-          'bedrock:RetrieveAndGenerate has no resource type in the Service Authorization Reference; it only works with bedrock:Retrieve on the knowledge base and InvokeModel on the model, both scoped to ARNs here.',
-      });
-    }
-    this.allow(kmsViaService(this, 'DecryptGuardrailThroughBedrock', [guardrail?.encryptionKey], ['kms:Decrypt'], 'bedrock'));
-    this.allow(kmsViaService(this, 'UsePlatformKeyThroughBedrock', [props.encryptionKey], ['kms:Decrypt', 'kms:GenerateDataKey'], 'bedrock'));
   }
 
-  /** Gives `grantee` (an existing role, user, group or Lambda function) the invoker permissions. */
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return this.attachTo(grantee);
+  private applyGuardrails(guardrails: readonly GuardrailReference[], prop: (i: number) => string): void {
+    guardrails.forEach((g, i) => validateGuardrail(this, prop(i), g));
+    this.allow({ sid: 'ApplyPlatformGuardrail', actions: ['bedrock:ApplyGuardrail'], resources: guardrails.map((g) => g.guardrailArn) });
+  }
+
+  private decryptGuardrails(guardrails: readonly GuardrailReference[]): void {
+    this.allow(kmsViaService(this, 'DecryptGuardrailThroughBedrock', guardrails.map((g) => g.encryptionKey), ['kms:Decrypt'], 'bedrock'));
+  }
+
+  private allowKnowledgeBasesAs(prop: string, arns: readonly string[]): void {
+    const knowledgeBases = requireEach(this, prop, arns, KNOWLEDGE_BASE_ARN_PATTERN, 'a knowledge base ARN such as arn:aws:bedrock:us-east-1:123456789012:knowledge-base/ABCDEFGHIJ');
+    if (knowledgeBases.length === 0) return;
+    this.allow({ sid: 'RetrieveFromPlatformKnowledgeBases', actions: ['bedrock:Retrieve'], resources: [...knowledgeBases] });
+    this.allow({
+      sid: 'RetrieveAndGenerate',
+      actions: ['bedrock:RetrieveAndGenerate'],
+      resources: ['*'],
+      wildcardReason:
+        'bedrock:RetrieveAndGenerate has no resource type in the Service Authorization Reference; it only works with bedrock:Retrieve on the knowledge base and InvokeModel on the model, both scoped to ARNs here.',
+    });
   }
 }

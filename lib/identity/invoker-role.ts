@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { BedrockModel } from '../core/bedrock-model';
+import { GuardrailReference } from './guardrail-reference';
 import { BedrockInvokerPolicy, BedrockInvokerPolicyProps } from './invoker-policy';
 import { PersonaRole, PersonaRoleProps } from './persona-role';
 
@@ -18,5 +20,20 @@ export class BedrockInvokerRole extends PersonaRole {
     // A role held to a guardrail must be allowed to apply it, or every invocation fails.
     this.permissions = new BedrockInvokerPolicy(this, 'Permissions', { ...props, guardrail: props.guardrail ?? props.enforcement?.requiredGuardrail });
     this.permissions.grantInvoke(this.role);
+  }
+
+  /** Lets the role invoke more models: see {@link BedrockInvokerPolicy.addModel}. */
+  public addModel(...models: BedrockModel[]): void {
+    this.permissions.addModel(...models);
+  }
+
+  /** Lets the role apply more guardrails: see {@link BedrockInvokerPolicy.allowGuardrail}. */
+  public allowGuardrail(...guardrails: GuardrailReference[]): void {
+    this.permissions.allowGuardrail(...guardrails);
+  }
+
+  /** Lets the role query more knowledge bases: see {@link BedrockInvokerPolicy.allowKnowledgeBase}. */
+  public allowKnowledgeBase(...knowledgeBaseArns: string[]): void {
+    this.permissions.allowKnowledgeBase(...knowledgeBaseArns);
   }
 }

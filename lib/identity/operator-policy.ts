@@ -95,10 +95,6 @@ export class BedrockOperatorPolicy extends AttachablePolicy {
   constructor(scope: Construct, id: string, props: BedrockOperatorPolicyProps = {}) {
     super(scope, id, 'Bedrock operator: provisioned throughput, platform alarms, metrics; no model invocation, no audit changes by default');
     const stack = Stack.of(this);
-    const models = requireModels(this, 'provisionableModels', props.provisionableModels, {
-      kinds: [BedrockModelKind.FOUNDATION_MODEL, BedrockModelKind.CUSTOM_MODEL],
-      reason: 'what CreateProvisionedModelThroughput is authorized against',
-    });
     const prefix = this.alarmPrefix(props);
     const alarmArn = (namePattern: string) => `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:${namePattern}`;
     const provisioned = accountResourcesArn(this, 'provisioned-model');
@@ -109,11 +105,7 @@ export class BedrockOperatorPolicy extends AttachablePolicy {
       resources: ['*'],
       wildcardReason: 'Listing models and throughputs, the invocation-logging configuration and metric and alarm reads have no resource type (or need * to cover composite alarms), so only * is possible; none returns prompt data.',
     });
-    this.allow({
-      sid: 'BuyProvisionedThroughputForAllowedModels',
-      actions: ['bedrock:CreateProvisionedModelThroughput'],
-      resources: [...new Set(models.map((m) => m.resourceArn(this)!))],
-    });
+    this.addProvisionableModelsAs('provisionableModels', props.provisionableModels ?? []);
     this.allow({
       sid: 'ManageProvisionedThroughput',
       actions: ['bedrock:GetProvisionedModelThroughput', 'bedrock:UpdateProvisionedModelThroughput', 'bedrock:DeleteProvisionedModelThroughput', 'bedrock:TagResource', 'bedrock:UntagResource', 'bedrock:ListTagsForResource'],
@@ -156,9 +148,22 @@ export class BedrockOperatorPolicy extends AttachablePolicy {
     this.deny('DenyAuditAlarmChanges', [...ALARM_WRITE_ACTIONS, 'cloudwatch:PutCompositeAlarm', 'cloudwatch:UntagResource'], [alarmArn(`${PLATFORM_AUDIT_ALARM_NAME_PREFIX}*`)]);
   }
 
+  /**
+   * Lets the operator buy provisioned throughput for more models (same rules as the
+   * `provisionableModels` prop). Models already allowed are skipped.
+   */
+  public addProvisionableModel(...models: BedrockModel[]): void {
+    this.addProvisionableModelsAs('addProvisionableModel', models);
+  }
+
   /** Gives `grantee` the operator permissions (and its explicit denies). */
   public grantOperate(grantee: iam.IGrantable): iam.Grant {
     return this.attachTo(grantee);
+  }
+
+  private addProvisionableModelsAs(prop: string, models: readonly BedrockModel[]): void {
+    requireModels(this, prop, models, { kinds: [BedrockModelKind.FOUNDATION_MODEL, BedrockModelKind.CUSTOM_MODEL], reason: 'what CreateProvisionedModelThroughput is authorized against' });
+    this.allow({ sid: 'BuyProvisionedThroughputForAllowedModels', actions: ['bedrock:CreateProvisionedModelThroughput'], resources: models.map((m) => m.resourceArn(this)!) });
   }
 
   /** The validated alarm-name prefix; '' only when every alarm was asked for explicitly. */

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { BedrockModel } from '../core/bedrock-model';
 import { BedrockOperatorPolicy, BedrockOperatorPolicyProps } from './operator-policy';
 import { PersonaRole, PersonaRoleProps } from './persona-role';
 
@@ -14,5 +15,10 @@ export class BedrockOperatorRole extends PersonaRole {
     super(scope, id, props, 'Bedrock operator persona');
     this.permissions = new BedrockOperatorPolicy(this, 'Permissions', props);
     this.permissions.grantOperate(this.role);
+  }
+
+  /** Lets the role buy provisioned throughput for more models: see {@link BedrockOperatorPolicy.addProvisionableModel}. */
+  public addProvisionableModel(...models: BedrockModel[]): void {
+    this.permissions.addProvisionableModel(...models);
   }
 }

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { requireIntegerInRange, requirePattern } from '../core/validate';
-import { BedrockEnforcement } from './bedrock-enforcement';
+import { IBedrockEnforcement } from './bedrock-enforcement';
 import { PersonaTrust } from './persona-trust';
 
 /** Properties every persona role takes. */
@@ -23,10 +23,12 @@ export interface PersonaRoleProps {
   readonly permissionsBoundary?: iam.IManagedPolicy;
 
   /**
-   * Enforcement switches (guardrail, private path, Region) to apply to the role as explicit denies.
+   * Enforcement switches (guardrail, private path, Region) to apply to the role as explicit denies:
+   * a `BedrockEnforcement` of this app (any stack), or one created elsewhere
+   * (`BedrockEnforcement.fromEnforcementAttributes`).
    * @default none
    */
-  readonly enforcement?: BedrockEnforcement;
+  readonly enforcement?: IBedrockEnforcement;
 
   /**
    * Role name, e.g. for an IdP's role mapping.

@@ -1,39 +1,87 @@
-import { CfnResource, Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { BedrockModel, DEFAULT_TEXT_MODELS } from '../core/bedrock-model';
 import { IVpcEndpointConsumer, recordExternalEndpoint, SupportEndpoint } from '../core/endpoint-needs';
 import { PlatformValidationError } from '../core/errors';
-import { isResolved, requireAccountId, requireIntegerInRange, requireIpv4Cidr, requireOneOf, requirePattern } from '../core/validate';
+import { isResolved, requireAccountId, requireOneOf, requirePattern } from '../core/validate';
 import { ALL_BEDROCK_FEATURES, BedrockFeature, bedrockFeature, endpointServiceOf, featureActions } from './bedrock-features';
 import { BearerTokenAccess, bedrockEndpointStatements, EndpointPrincipals, supportEndpointStatements } from './endpoint-policies';
-import { endpointModelArns, mantleModelsOf, validateEndpointModels } from './model-access';
-import { knownAvailabilityZones, knownVpcCidr, rejectWith, routeTableIdsOf, subnetsAcrossZones } from './network-validation';
-import { lockedDownVpc } from './locked-down-vpc';
+import { endpointModelArns, mantleModelsOf, sameModel, validateEndpointModels } from './model-access';
+import { knownVpcCidr, rejectWith, routeTableIdsOf, subnetsAcrossZones } from './network-validation';
+import { createNewVpc, NewVpcProps, rejectNewVpcPropsWithExistingVpc } from './new-vpc';
 import { VpcFlowLog } from './vpc-flow-log';
 
-/** A set of Bedrock interface endpoints in a VPC, as other constructs see it. */
+/** A set of Bedrock interface endpoints in a VPC, as other constructs see it (created here, or imported). */
 export interface IBedrockPrivateLink extends IConstruct {
   /** The VPC the endpoints live in. */
   readonly vpc: ec2.IVpc;
-  /** Subnets that hold the endpoints. */
+  /** Subnets that hold the endpoints, where clients (and the platform's in-VPC functions) run. */
   readonly applicationSubnets: ec2.SubnetSelection;
+  /** The features reachable through the endpoints. */
+  readonly features: BedrockFeature[];
   /** Endpoint ID of each reachable feature, for `aws:SourceVpce` conditions. */
   readonly endpointIds: Readonly<Partial<Record<BedrockFeature, string>>>;
   /** IDs of every Bedrock endpoint, rendered at synth time (later additions included). */
   readonly bedrockEndpointIds: string[];
+  /** Endpoint ID of each AWS service endpoint the VPC provides for in-VPC functions. */
+  readonly supportEndpointIds: Readonly<Partial<Record<SupportEndpoint, string>>>;
   /** The endpoint ID of `feature`; throws if the feature has no endpoint. */
   endpointId(feature: BedrockFeature): string;
-  /** Admits `peers` on TCP 443 to every endpoint this construct created, now and later. */
+  /** Admits `peers` on TCP 443 to the endpoints' security groups, now and later. */
   allowClients(...peers: ec2.IPeer[]): void;
+  /**
+   * Provides the endpoints `consumer`'s functions call and orders its deploy-time resources after
+   * them (see `BedrockPrivateLink.addSupportEndpointsFor`).
+   */
+  addSupportEndpointsFor(consumer: IVpcEndpointConsumer): void;
+  /** A metric of `feature`'s endpoint in `AWS/PrivateLinkEndpoints`. */
+  metricForEndpoint(feature: BedrockFeature, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Packets `feature`'s endpoint dropped (Sum over 5 minutes): rising values mean an unhealthy endpoint or service. */
+  metricPacketsDropped(feature: BedrockFeature, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Concurrent connections through `feature`'s endpoint (Maximum over 5 minutes). */
+  metricActiveConnections(feature: BedrockFeature, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Bytes exchanged through `feature`'s endpoint, both directions (Sum over 5 minutes): what the endpoint is billed for. */
+  metricBytesProcessed(feature: BedrockFeature, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/** Endpoints another stack or team owns, for {@link BedrockPrivateLink.fromPrivateLinkAttributes}. */
+export interface BedrockPrivateLinkAttributes {
+  /** The VPC of the endpoints (e.g. `Vpc.fromVpcAttributes`). */
+  readonly vpc: ec2.IVpc;
+  /** The endpoint ID (`vpce-...`) of each reachable feature. At least one. */
+  readonly endpointIds: Readonly<Partial<Record<BedrockFeature, string>>>;
+  /**
+   * Subnets that hold the endpoints, where in-VPC functions may run.
+   * @default the VPC's private subnets (else isolated, else public)
+   */
+  readonly applicationSubnets?: ec2.SubnetSelection;
+  /**
+   * The endpoints' security groups (mutable imports, e.g. `SecurityGroup.fromSecurityGroupId`):
+   * `allowClients` adds its TCP 443 rules to each of them, in the importing stack.
+   * @default none: `allowClients` throws, and the endpoints' owner admits clients
+   */
+  readonly endpointSecurityGroups?: readonly ec2.ISecurityGroup[];
+  /**
+   * AWS service endpoints the VPC already provides for in-VPC functions (`logs`, `kms`, `s3`, ...),
+   * by service: `addSupportEndpointsFor` accepts consumers that need only these (and the Bedrock
+   * features above).
+   * @default none
+   */
+  readonly supportEndpointIds?: Readonly<Partial<Record<SupportEndpoint, string>>>;
+  /**
+   * Whether the endpoints are the FIPS ones (`bedrock-runtime-fips`, ...): the `Service Name`
+   * dimension of their metrics.
+   * @default false
+   */
+  readonly useFipsEndpoints?: boolean;
 }
 
 /** Properties of a {@link BedrockPrivateLink}. */
-export interface BedrockPrivateLinkProps {
-  /** The Bedrock features reachable from the VPC: one endpoint each. At least one. */
+export interface BedrockPrivateLinkProps extends NewVpcProps {
+  /** The Bedrock features reachable from the VPC: one endpoint each. At least one; add more later with `addFeature`. */
   readonly features: readonly BedrockFeature[];
   /**
    * The VPC to put the endpoints in (created, or imported with `Vpc.fromVpcAttributes`).
@@ -46,16 +94,6 @@ export interface BedrockPrivateLinkProps {
    */
   readonly subnets?: ec2.SubnetSelection;
   /**
-   * CIDR block of the new VPC (AWS allows /16 to /28).
-   * @default '10.0.0.0/16'
-   */
-  readonly vpcCidr?: string;
-  /**
-   * Availability Zones of the new VPC.
-   * @default 2
-   */
-  readonly maxAzs?: number;
-  /**
    * Who may open connections to the endpoints on TCP 443 (security groups or CIDR peers); add more
    * later with `allowClients`. Prefer the security groups of the client workloads.
    * @default the VPC's CIDR block (it must then be known: literal, or imported with vpcCidrBlock)
@@ -66,7 +104,8 @@ export interface BedrockPrivateLinkProps {
    * Mantle models) and the Mantle endpoint (`BedrockModel.mantleModel`). A cross-Region profile
    * allows the profile, and its foundation model in every Region it routes to (IAM authorizes the
    * request in each destination Region). `*` inside an ID or ARN (`anthropic.claude-*`) is allowed
-   * here; a bare `*` is not. Image and video models are refused unless listed.
+   * here; a bare `*` is not. Image and video models are refused unless listed. Add more later with
+   * `addModel`.
    * @default DEFAULT_TEXT_MODELS (Amazon Nova Micro/Lite/Pro and Titan Text Embeddings V2, on demand in the stack's Region)
    */
   readonly models?: readonly BedrockModel[];
@@ -105,21 +144,6 @@ export interface BedrockPrivateLinkProps {
    * @default false
    */
   readonly useFipsEndpoints?: boolean;
-  /**
-   * Key that encrypts the new VPC's flow logs.
-   * @default the stack's default key (`PlatformKey.of`)
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * How long the new VPC's flow records are kept.
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly flowLogRetention?: logs.RetentionDays;
-  /**
-   * What happens to the flow-log group when it leaves the stack.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -143,30 +167,163 @@ const SUPPORT_FEATURES: Partial<Record<SupportEndpoint, BedrockFeature>> = {
   [SupportEndpoint.BEDROCK_RUNTIME]: BedrockFeature.RUNTIME,
 };
 
+const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8,17}$/;
+
+/**
+ * Metrics of an interface endpoint in `AWS/PrivateLinkEndpoints` (AWS PrivateLink Guide, "CloudWatch
+ * metrics for AWS PrivateLink": https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-cloudwatch-metrics.html).
+ */
+const ENDPOINT_METRICS = ['ActiveConnections', 'BytesProcessed', 'NewConnections', 'PacketsDropped', 'RstPacketsReceived'] as const;
+
+/**
+ * What created and imported private links share: endpoint IDs with a clear error for a feature
+ * that has none, client admission to the endpoints' security groups, and endpoint metrics.
+ */
+export abstract class BedrockPrivateLinkBase extends Construct implements IBedrockPrivateLink {
+  public abstract readonly vpc: ec2.IVpc;
+  public abstract readonly applicationSubnets: ec2.SubnetSelection;
+  public abstract readonly features: BedrockFeature[];
+  public abstract readonly supportEndpointIds: Readonly<Partial<Record<SupportEndpoint, string>>>;
+  /** Whether the endpoints are the FIPS ones (their service names). */
+  protected abstract readonly useFips: boolean;
+
+  private readonly clientPeers: ec2.IPeer[] = [];
+  private readonly clientGroups: ec2.ISecurityGroup[] = [];
+
+  public abstract addSupportEndpointsFor(consumer: IVpcEndpointConsumer): void;
+
+  /** The endpoint ID of `feature`, if it has an endpoint. */
+  protected abstract tryEndpointId(feature: BedrockFeature): string | undefined;
+
+  /** Endpoint ID of each reachable feature. */
+  public get endpointIds(): Readonly<Partial<Record<BedrockFeature, string>>> {
+    return Object.fromEntries(this.features.map((f) => [f, this.endpointId(f)]));
+  }
+
+  /**
+   * IDs of every Bedrock endpoint (selected features, and feature endpoints added later), rendered
+   * at synth time: for `aws:SourceVpce` conditions that must cover every way into Bedrock the
+   * platform opens, and no other.
+   */
+  public get bedrockEndpointIds(): string[] {
+    // Uncached: a consumer that resolves it early (e.g. to render an SCP) must not freeze the list.
+    return Lazy.uncachedList({ produce: () => this.features.map((f) => this.endpointId(f)) });
+  }
+
+  /** The endpoint ID of `feature`; throws if the feature has no endpoint. */
+  public endpointId(feature: BedrockFeature): string {
+    const id = this.tryEndpointId(feature);
+    if (id === undefined) {
+      throw new PlatformValidationError(this, 'feature', feature, `It has no endpoint here. Reachable features: ${this.features.join(', ')}.`);
+    }
+    return id;
+  }
+
+  /** Admits `peers` on TCP 443 to every endpoint security group, now and later. */
+  public allowClients(...peers: ec2.IPeer[]): void {
+    this.checkClientsCanBeAdmitted(peers);
+    for (const peer of peers) {
+      this.clientPeers.push(peer);
+      for (const sg of this.clientGroups) admit(sg, peer);
+    }
+  }
+
+  /**
+   * A metric of `feature`'s endpoint: `metricName` is one of ActiveConnections, BytesProcessed,
+   * NewConnections, PacketsDropped, RstPacketsReceived, published for interface endpoints with the
+   * dimensions Endpoint Type, Service Name, VPC Endpoint Id and VPC Id (all four name one series).
+   * @default statistic Average, period 5 minutes
+   */
+  public metricForEndpoint(feature: BedrockFeature, metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    requireOneOf(this, 'metricName', metricName, ENDPOINT_METRICS);
+    const d = bedrockFeature(requireOneOf(this, 'feature', feature, ALL_BEDROCK_FEATURES));
+    return new cloudwatch.Metric({
+      namespace: 'AWS/PrivateLinkEndpoints',
+      metricName,
+      dimensionsMap: {
+        'Endpoint Type': 'Interface',
+        'Service Name': `com.amazonaws.${Stack.of(this).region}.${this.useFips ? d.fipsServiceShortName : d.serviceShortName}`,
+        'VPC Endpoint Id': this.endpointId(feature),
+        'VPC Id': this.vpc.vpcId,
+      },
+      ...props,
+    }).attachTo(this);
+  }
+
+  /** Packets `feature`'s endpoint dropped (Sum over 5 minutes): rising values mean an unhealthy endpoint or service. */
+  public metricPacketsDropped(feature: BedrockFeature, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForEndpoint(feature, 'PacketsDropped', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /** Concurrent connections through `feature`'s endpoint (Maximum over 5 minutes). */
+  public metricActiveConnections(feature: BedrockFeature, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForEndpoint(feature, 'ActiveConnections', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /** Bytes exchanged through `feature`'s endpoint, both directions (Sum over 5 minutes): what the endpoint is billed for. */
+  public metricBytesProcessed(feature: BedrockFeature, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metricForEndpoint(feature, 'BytesProcessed', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /** Throws when `peers` cannot be admitted (an import without security groups). */
+  protected checkClientsCanBeAdmitted(_peers: ec2.IPeer[]): void {}
+
+  /** Registers an endpoint security group: every client admitted so far, and later, gets TCP 443. */
+  protected addClientSecurityGroup(sg: ec2.ISecurityGroup): void {
+    this.clientGroups.push(sg);
+    for (const peer of this.clientPeers) admit(sg, peer);
+  }
+
+  /** Whether clients have a security group to be admitted to. */
+  protected get hasClientSecurityGroups(): boolean {
+    return this.clientGroups.length > 0;
+  }
+}
+
+/**
+ * Admits `peer` on 443. A client group of another stack gets the rule in its own stack: that
+ * stack already depends on the endpoints' stack (it uses their VPC), and a rule here would make
+ * the endpoints' stack depend on it too, a cycle.
+ */
+function admit(sg: ec2.ISecurityGroup, peer: ec2.IPeer): void {
+  const remote = ec2.SecurityGroup.isSecurityGroup(peer) && Stack.of(peer) !== Stack.of(sg);
+  sg.addIngressRule(peer, ec2.Port.tcp(443), `HTTPS from ${peer.uniqueId}`.slice(0, 255), remote);
+}
+
 /**
  * Path 2, PrivateLink: one interface endpoint per selected Bedrock feature, each with Private DNS,
  * its own security group (TCP 443 from the declared clients only) and its own endpoint policy
  * (the feature's actions only, the allowed models only, principals of this account or
  * organization only). A feature not selected has no endpoint and cannot be reached from a VPC
  * without an internet route. Endpoint IDs are exposed for `aws:SourceVpce` conditions.
+ *
+ * Models and features can be added after construction (`addModel`, `addFeature`): endpoint
+ * policies are rendered at synth time from the lists as they are then.
  */
-export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink {
+export class BedrockPrivateLink extends BedrockPrivateLinkBase {
+  /**
+   * Endpoints another stack or team owns, for the constructs that take an `IBedrockPrivateLink`
+   * (`DirectConnectPath`, `aws:SourceVpce` conditions through `bedrockEndpointIds`, in-VPC
+   * consumers through `addSupportEndpointsFor`). Nothing is created; `allowClients` adds rules
+   * to `endpointSecurityGroups`, and throws without them.
+   */
+  public static fromPrivateLinkAttributes(scope: Construct, id: string, attrs: BedrockPrivateLinkAttributes): IBedrockPrivateLink {
+    return new ImportedBedrockPrivateLink(scope, id, attrs);
+  }
+
   /** The VPC. */
   public readonly vpc: ec2.IVpc;
   /** Subnets that hold the endpoints, where clients (and the platform's Lambdas) run. */
   public readonly applicationSubnets: ec2.SubnetSelection;
-  /** Models invocable through the endpoints. */
-  public readonly models: readonly BedrockModel[];
   /** Whose principals may use the endpoints. */
   public readonly principals: EndpointPrincipals;
   /** Flow logs of the new VPC (none for an existing VPC). */
   public readonly flowLog?: VpcFlowLog;
+  protected readonly useFips: boolean;
 
+  private readonly modelList: BedrockModel[] = [];
   private readonly featureEndpoints = new Map<BedrockFeature, ec2.IInterfaceVpcEndpoint>();
   private readonly supportEndpointMap = new Map<SupportEndpoint, ec2.IVpcEndpoint>();
-  private readonly securityGroups: ec2.SecurityGroup[] = [];
-  private readonly clients: ec2.IPeer[] = [];
-  private readonly useFips: boolean;
   private readonly bearerTokens: BearerTokenAccess;
   private readonly allowedActions: Readonly<Partial<Record<BedrockFeature, readonly string[]>>>;
   private readonly existingSupport: Readonly<Partial<Record<SupportEndpoint, ec2.IVpcEndpoint>>>;
@@ -179,16 +336,10 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
       throw new PlatformValidationError(this, 'features', props.features, `A private path needs at least one feature to reach. Allowed values: ${ALL_BEDROCK_FEATURES.join(', ')}.`);
     }
     features.forEach((f) => requireOneOf(this, 'features', f, ALL_BEDROCK_FEATURES));
-    rejectWith(this, 'vpc', props.vpc !== undefined, {
-      vpcCidr: props.vpcCidr,
-      maxAzs: props.maxAzs,
-      encryptionKey: props.encryptionKey,
-      flowLogRetention: props.flowLogRetention,
-      removalPolicy: props.removalPolicy,
-    }, 'they shape a VPC this construct creates; an existing VPC keeps its own CIDR, zones and flow logs.');
+    rejectNewVpcPropsWithExistingVpc(this, props, {}, 'they shape a VPC this construct creates; an existing VPC keeps its own CIDR, zones and flow logs.');
 
     this.principals = this.validatePrincipals(props.principals ?? {});
-    this.models = validateEndpointModels(this, 'models', props.models ?? DEFAULT_TEXT_MODELS);
+    this.addUniqueModels(validateEndpointModels(this, 'models', props.models ?? DEFAULT_TEXT_MODELS));
     this.useFips = props.useFipsEndpoints ?? false;
     this.bearerTokens = requireOneOf(this, 'bearerTokens', props.bearerTokens ?? BearerTokenAccess.NONE, Object.values(BearerTokenAccess));
     this.allowedActions = props.allowedActions ?? {};
@@ -200,25 +351,15 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
       this.vpc = props.vpc;
       this.applicationSubnets = props.subnets ?? {};
     } else {
-      const cidr = requireIpv4Cidr(this, 'vpcCidr', props.vpcCidr ?? '10.0.0.0/16', 16, 28);
-      const zones = knownAvailabilityZones(this);
-      const maxAzs = requireIntegerInRange(this, 'maxAzs', props.maxAzs ?? 2, 1, zones?.length ?? 6);
-      const vpc = lockedDownVpc(this, 'Vpc', {
-        ipAddresses: ec2.IpAddresses.cidr(cidr),
-        maxAzs,
-        natGateways: 0,
+      const { vpc, flowLog } = createNewVpc(this, props, {
+        natGateways: () => 0,
         // Isolated only: no internet gateway, no NAT, so no route to the internet exists to misuse.
         subnetConfiguration: [{ name: 'Application', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
         createInternetGateway: false,
       });
       this.vpc = vpc;
+      this.flowLog = flowLog;
       this.applicationSubnets = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-      this.flowLog = new VpcFlowLog(this, 'FlowLog', {
-        vpc,
-        encryptionKey: props.encryptionKey,
-        retention: props.flowLogRetention,
-        removalPolicy: props.removalPolicy,
-      });
     }
     subnetsAcrossZones(this, 'subnets', this.vpc, this.applicationSubnets, 1, 6);
 
@@ -230,23 +371,19 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
       throw new PlatformValidationError(this, 'clients', undefined, 'The VPC CIDR is unknown (import the VPC with vpcCidrBlock), so name the client peers explicitly.');
     }
     // A literal CIDR rather than the VPC's GetAtt, so compliance rules can read the rule.
-    this.clients.push(...(props.clients ?? [ec2.Peer.ipv4(vpcCidr!)]));
+    this.allowClients(...(props.clients ?? [ec2.Peer.ipv4(vpcCidr!)]));
 
     for (const feature of features) this.addFeatureEndpoint(feature);
   }
 
-  /** Endpoint ID of each reachable feature. */
-  public get endpointIds(): Readonly<Partial<Record<BedrockFeature, string>>> {
-    return Object.fromEntries([...this.featureEndpoints].map(([f, e]) => [f, e.vpcEndpointId]));
+  /** Models invocable through the endpoints, as they are now (`models`, and those added with `addModel`). */
+  public get models(): readonly BedrockModel[] {
+    return [...this.modelList];
   }
 
-  /**
-   * IDs of every Bedrock endpoint of this construct (selected features, and feature endpoints added
-   * later for deploy-time functions), rendered at synth time: for `aws:SourceVpce` conditions that
-   * must cover every way into Bedrock the platform opens, and no other.
-   */
-  public get bedrockEndpointIds(): string[] {
-    return Lazy.list({ produce: () => [...this.featureEndpoints.values()].map((e) => e.vpcEndpointId) });
+  /** The features reachable from the VPC (selected, added, or added for the platform's own functions). */
+  public get features(): BedrockFeature[] {
+    return [...this.featureEndpoints.keys()];
   }
 
   /** Endpoint ID of each support endpoint added with `addSupportEndpoint`. */
@@ -254,39 +391,41 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
     return Object.fromEntries([...this.supportEndpointMap].map(([s, e]) => [s, e.vpcEndpointId]));
   }
 
-  /** The features reachable from the VPC (selected, or added for the platform's own functions). */
-  public get features(): BedrockFeature[] {
-    return [...this.featureEndpoints.keys()];
-  }
-
   /** The endpoint of each reachable feature. */
   public get endpoints(): ReadonlyMap<BedrockFeature, ec2.IInterfaceVpcEndpoint> {
     return this.featureEndpoints;
   }
 
-  /** The endpoint ID of `feature`; throws if the feature has no endpoint. */
-  public endpointId(feature: BedrockFeature): string {
-    const endpoint = this.featureEndpoints.get(feature);
-    if (!endpoint) {
-      throw new PlatformValidationError(this, 'feature', feature, `It has no endpoint here. Reachable features: ${this.features.join(', ')}.`);
-    }
-    return endpoint.vpcEndpointId;
+  /**
+   * Lets callers invoke `models` through the endpoints too, checked as the `models` prop is. A
+   * model already allowed is not added again. The endpoint policies are rendered at synth time, so
+   * every model added before then counts.
+   */
+  public addModel(...models: BedrockModel[]): void {
+    // Checked in place, so an error names the position the model would take in `models`.
+    const checked = validateEndpointModels(this, 'models', [...this.modelList, ...models]).slice(this.modelList.length);
+    this.addUniqueModels(checked);
   }
 
   /**
-   * The endpoint policy this construct applies to `feature`'s endpoint. For an existing endpoint,
-   * hand it to the endpoint's owner.
+   * Adds an endpoint for `feature` (every catalog action of the feature, the allowed models,
+   * principals and API-key setting), checked as the `features` prop is; returns the existing
+   * endpoint when the feature has one already.
+   */
+  public addFeature(feature: BedrockFeature): ec2.IInterfaceVpcEndpoint {
+    requireOneOf(this, 'feature', feature, ALL_BEDROCK_FEATURES);
+    const present = this.featureEndpoints.get(feature);
+    if (present) return present;
+    this.requireModelsFor([feature]);
+    return this.addFeatureEndpoint(feature);
+  }
+
+  /**
+   * The endpoint policy this construct applies to `feature`'s endpoint, as it is now. For an
+   * existing endpoint, hand it to the endpoint's owner.
    */
   public endpointPolicy(feature: BedrockFeature): iam.PolicyDocument {
     return new iam.PolicyDocument({ statements: this.featureStatements(feature) });
-  }
-
-  /** Admits `peers` on TCP 443 to every endpoint this construct created, now and later. */
-  public allowClients(...peers: ec2.IPeer[]): void {
-    for (const peer of peers) {
-      this.clients.push(peer);
-      for (const sg of this.securityGroups) this.admit(sg, peer);
-    }
   }
 
   /**
@@ -330,18 +469,30 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
    * Adds the endpoints `consumer`'s functions need (derived from what is deployed, not a blanket
    * list), and makes the consumer's deploy-time resources depend on them: CloudFormation then
    * creates them after the endpoints and deletes them before, so a custom resource never runs, on
-   * create, update, delete or rollback, while the path to its service is missing.
+   * create, update, delete or rollback, while the path to its service is missing. A consumer in
+   * another stack gets a stack dependency instead (deployed after this stack, destroyed before).
    */
   public addSupportEndpointsFor(consumer: IVpcEndpointConsumer): void {
     for (const need of consumer.requiredEndpoints) {
       const endpoint = this.addSupportEndpoint(need);
-      // An imported endpoint has no CloudFormation resource here: it exists before the stack and
-      // outlives it, which is the ordering we need; record that for the pre-deploy checks.
-      const inStack = endpoint.node.defaultChild instanceof CfnResource;
+      const created = endpoint.node.defaultChild instanceof CfnResource;
       for (const dependent of consumer.endpointDependents ?? []) {
-        if (inStack) dependent.node.addDependency(endpoint);
-        else recordExternalEndpoint(dependent, need);
+        // In another stack, the dependency becomes a stack dependency (aws-cdk-lib does that).
+        if (created) dependent.node.addDependency(endpoint);
+        // An imported endpoint, or one of another stack, has no resource in the dependent's
+        // template: it exists before that stack and outlives it. Recorded for the pre-deploy checks.
+        if (!created || Stack.of(dependent) !== Stack.of(endpoint)) recordExternalEndpoint(dependent, need);
       }
+    }
+  }
+
+  protected tryEndpointId(feature: BedrockFeature): string | undefined {
+    return this.featureEndpoints.get(feature)?.vpcEndpointId;
+  }
+
+  private addUniqueModels(models: readonly BedrockModel[]): void {
+    for (const model of models) {
+      if (!this.modelList.some((m) => sameModel(m, model))) this.modelList.push(model);
     }
   }
 
@@ -350,12 +501,12 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
     if (this.useFips && !d.fipsServiceShortName) {
       throw new PlatformValidationError(this, 'useFipsEndpoints', true, `${feature} has no FIPS endpoint; features with one: ${ALL_BEDROCK_FEATURES.filter((f) => bedrockFeature(f).fipsServiceShortName).join(', ')}.`);
     }
+    this.featureStatements(feature); // throws now if the policy would allow nothing
     const existing = this.existingEndpoints[feature];
     if (existing) {
       this.featureEndpoints.set(feature, existing);
       return existing;
     }
-    const statements = this.featureStatements(feature);
     const group = new Construct(this, d.constructId);
     const sg = this.newSecurityGroup(group, `Bedrock ${d.serviceShortName} endpoint: HTTPS from declared clients only`);
     const endpoint = new ec2.InterfaceVpcEndpoint(group, 'Endpoint', {
@@ -366,7 +517,8 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
       open: false,
       privateDnsEnabled: true,
     });
-    statements.forEach((s) => endpoint.addToPolicy(s));
+    // Rendered at synth from the models as they are then (addModel): one document, each Sid once.
+    (endpoint.node.defaultChild as ec2.CfnVPCEndpoint).policyDocument = Lazy.any({ produce: () => this.endpointPolicy(feature) });
     this.featureEndpoints.set(feature, endpoint);
     return endpoint;
   }
@@ -376,12 +528,12 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
     const prefix = `${bedrockFeature(feature).iamPrefix}:`;
     const statements = bedrockEndpointStatements(this, feature, {
       principals: this.principals,
-      models: this.models,
+      models: this.modelList,
       actions: allowed?.map((a) => a.slice(prefix.length)),
       bearerTokens: this.bearerTokens,
     });
     if (statements.length === 0) {
-      throw new PlatformValidationError(this, 'models', this.models.map(String), `The ${feature} endpoint would allow nothing: allow at least one ${feature === BedrockFeature.MANTLE ? 'Mantle model (BedrockModel.mantleModel)' : 'model that is not a Mantle model'} or more actions.`);
+      throw new PlatformValidationError(this, 'models', this.modelList.map(String), `The ${feature} endpoint would allow nothing: allow at least one ${feature === BedrockFeature.MANTLE ? 'Mantle model (BedrockModel.mantleModel)' : 'model that is not a Mantle model'} or more actions.`);
     }
     return statements;
   }
@@ -389,13 +541,8 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
   private newSecurityGroup(scope: Construct, description: string): ec2.SecurityGroup {
     // No egress: an endpoint only answers connections, and security groups are stateful.
     const sg = new ec2.SecurityGroup(scope, 'SecurityGroup', { vpc: this.vpc, description, allowAllOutbound: false });
-    this.securityGroups.push(sg);
-    for (const peer of this.clients) this.admit(sg, peer);
+    this.addClientSecurityGroup(sg);
     return sg;
-  }
-
-  private admit(sg: ec2.SecurityGroup, peer: ec2.IPeer): void {
-    sg.addIngressRule(peer, ec2.Port.tcp(443), `HTTPS from ${peer.uniqueId}`.slice(0, 255));
   }
 
   private validatePrincipals(principals: EndpointPrincipals): EndpointPrincipals {
@@ -426,12 +573,98 @@ export class BedrockPrivateLink extends Construct implements IBedrockPrivateLink
         throw new PlatformValidationError(this, `allowedActions.${feature}`, unknown.length ? unknown : actions, `Must be a non-empty subset of the feature's catalog actions (BEDROCK_FEATURE_CATALOG), e.g. ${catalog.slice(0, 3).join(', ')}.`);
       }
     }
-    if (features.includes(BedrockFeature.MANTLE) && mantleModelsOf(this.models).length === 0) {
-      throw new PlatformValidationError(this, 'models', this.models.map(String), "The MANTLE feature is selected: add the Mantle models callers may use, e.g. BedrockModel.mantleModel('openai.gpt-oss-120b').");
+    this.requireModelsFor(features);
+  }
+
+  /** The models `features` need: Mantle models for MANTLE, another model for the features that invoke. */
+  private requireModelsFor(features: BedrockFeature[]): void {
+    if (features.includes(BedrockFeature.MANTLE) && mantleModelsOf(this.modelList).length === 0) {
+      throw new PlatformValidationError(this, 'models', this.modelList.map(String), "The MANTLE feature is selected: add the Mantle models callers may use, e.g. BedrockModel.mantleModel('openai.gpt-oss-120b').");
     }
     const invokes = features.filter((f) => f !== BedrockFeature.MANTLE && bedrockFeature(f).modelActions.length > 0);
-    if (invokes.length && endpointModelArns(this, this.models).length === 0) {
-      throw new PlatformValidationError(this, 'models', this.models.map(String), `${invokes.join(', ')} invoke models: allow at least one that is not a Mantle model.`);
+    if (invokes.length && endpointModelArns(this, this.modelList).length === 0) {
+      throw new PlatformValidationError(this, 'models', this.modelList.map(String), `${invokes.join(', ')} invoke models: allow at least one that is not a Mantle model.`);
+    }
+  }
+}
+
+/** Endpoints of another stack or team: IDs, VPC and (optionally) security groups only. */
+class ImportedBedrockPrivateLink extends BedrockPrivateLinkBase {
+  public readonly vpc: ec2.IVpc;
+  public readonly applicationSubnets: ec2.SubnetSelection;
+  public readonly supportEndpointIds: Readonly<Partial<Record<SupportEndpoint, string>>>;
+  protected readonly useFips: boolean;
+  private readonly ids: Readonly<Partial<Record<BedrockFeature, string>>>;
+
+  constructor(scope: Construct, id: string, attrs: BedrockPrivateLinkAttributes) {
+    super(scope, id);
+    this.vpc = attrs.vpc;
+    this.applicationSubnets = attrs.applicationSubnets ?? {};
+    this.useFips = attrs.useFipsEndpoints ?? false;
+    const entries = Object.entries(attrs.endpointIds ?? {}).filter(([, v]) => v !== undefined) as Array<[string, string]>;
+    if (entries.length === 0) {
+      throw new PlatformValidationError(this, 'endpointIds', attrs.endpointIds, `Name the endpoint ID of at least one feature, e.g. { '${BedrockFeature.RUNTIME}': 'vpce-0123456789abcdef0' }.`);
+    }
+    for (const [feature, endpointId] of entries) {
+      requireOneOf(this, 'endpointIds', feature, ALL_BEDROCK_FEATURES);
+      requirePattern(this, `endpointIds.${feature}`, endpointId, VPC_ENDPOINT_ID, 'a VPC endpoint ID such as vpce-0123456789abcdef0');
+      if (this.useFips && !bedrockFeature(feature as BedrockFeature).fipsServiceShortName) {
+        throw new PlatformValidationError(this, 'useFipsEndpoints', true, `${feature} has no FIPS endpoint; features with one: ${ALL_BEDROCK_FEATURES.filter((f) => bedrockFeature(f).fipsServiceShortName).join(', ')}.`);
+      }
+    }
+    this.ids = Object.fromEntries(entries);
+    const support = Object.entries(attrs.supportEndpointIds ?? {}).filter(([, v]) => v !== undefined) as Array<[string, string]>;
+    const services = Object.values(SupportEndpoint).filter((s) => SUPPORT_FEATURES[s] === undefined);
+    for (const [service, endpointId] of support) {
+      if (SUPPORT_FEATURES[service as SupportEndpoint]) {
+        throw new PlatformValidationError(this, 'supportEndpointIds', service, `It is a Bedrock feature: name its endpoint in endpointIds['${SUPPORT_FEATURES[service as SupportEndpoint]}'].`);
+      }
+      requireOneOf(this, 'supportEndpointIds', service, services);
+      requirePattern(this, `supportEndpointIds.${service}`, endpointId, VPC_ENDPOINT_ID, 'a VPC endpoint ID such as vpce-0123456789abcdef0');
+    }
+    this.supportEndpointIds = Object.fromEntries(support);
+    (attrs.endpointSecurityGroups ?? []).forEach((sg) => this.addClientSecurityGroup(sg));
+  }
+
+  public get features(): BedrockFeature[] {
+    return ALL_BEDROCK_FEATURES.filter((f) => this.ids[f] !== undefined);
+  }
+
+  /**
+   * Nothing can be added to endpoints of another owner: the consumer's needs must be among the
+   * endpoints declared, and its deploy-time resources are recorded as relying on external ones.
+   */
+  public addSupportEndpointsFor(consumer: IVpcEndpointConsumer): void {
+    const provided = (need: SupportEndpoint) => {
+      const feature = SUPPORT_FEATURES[need];
+      return feature ? this.ids[feature] : this.supportEndpointIds[need];
+    };
+    const missing = consumer.requiredEndpoints.filter((need) => provided(need) === undefined);
+    if (missing.length) {
+      throw new PlatformValidationError(
+        this,
+        'supportEndpointIds',
+        missing,
+        `${consumer instanceof Construct ? consumer.node.path : 'The consumer'}'s functions call these services, and an imported private link cannot add endpoints: declare the ones the VPC's owner provides (supportEndpointIds; endpointIds for bedrock and bedrock-runtime), or have them added.`,
+      );
+    }
+    for (const need of consumer.requiredEndpoints) {
+      for (const dependent of consumer.endpointDependents ?? []) recordExternalEndpoint(dependent, need);
+    }
+  }
+
+  protected tryEndpointId(feature: BedrockFeature): string | undefined {
+    return this.ids[feature];
+  }
+
+  protected override checkClientsCanBeAdmitted(peers: ec2.IPeer[]): void {
+    if (!this.hasClientSecurityGroups) {
+      throw new PlatformValidationError(
+        this,
+        'endpointSecurityGroups',
+        undefined,
+        `Cannot admit ${peers.map((p) => p.uniqueId).join(', ')}: these endpoints were imported without their security groups. Pass endpointSecurityGroups to BedrockPrivateLink.fromPrivateLinkAttributes (e.g. ec2.SecurityGroup.fromSecurityGroupId(this, 'RuntimeEndpointSg', 'sg-...')), or ask the endpoints' owner to admit them on TCP 443.`,
+      );
     }
   }
 }

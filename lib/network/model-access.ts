@@ -28,3 +28,12 @@ export function mantleModelsOf(models: readonly BedrockModel[]): BedrockModel[] 
 export function endpointModelArns(scope: IConstruct, models: readonly BedrockModel[]): string[] {
   return modelInvocationResources(scope, models).endpoint;
 }
+
+/** Whether `a` and `b` allow the same thing (kind, identifier, Region, destinations, source). */
+export function sameModel(a: BedrockModel, b: BedrockModel): boolean {
+  return a === b || modelKey(a) === modelKey(b);
+}
+
+function modelKey(m: BedrockModel): string {
+  return JSON.stringify([m.kind, m.identifier, m.region, m.destinationRegions, m.source ? modelKey(m.source) : undefined]);
+}

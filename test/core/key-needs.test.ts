@@ -106,7 +106,7 @@ describe('a key of your own: synth says what its policy lacks', () => {
   });
 
   test.each([
-    ['PlatformKey.fromKeyArn', (s: Stack) => PlatformKey.fromKeyArn(s, 'Imported', KEY_ARN)],
+    ['PlatformKey.fromPlatformKeyAttributes', (s: Stack) => PlatformKey.fromPlatformKeyAttributes(s, 'Imported', { keyArn: KEY_ARN }).key],
     ['kms.Key.fromKeyArn', (s: Stack) => kms.Key.fromKeyArn(s, 'Imported', KEY_ARN)],
   ])('an imported key (%s): one warning listing every statement its owner must have added', (_name, importKey) => {
     const s = stack();
@@ -114,11 +114,11 @@ describe('a key of your own: synth says what its policy lacks', () => {
     new SecureLogGroup(s, 'Logs', { encryptionKey: key });
     alerts(s, key);
     // Another imported key that nothing of the library hands to a service: nothing to say about it.
-    new sns.Topic(s, 'Plain', { masterKey: PlatformKey.fromKeyArn(s, 'Unused', KEY_ARN.replace('1234abcd', '5678abcd')) });
+    new sns.Topic(s, 'Plain', { masterKey: PlatformKey.fromPlatformKeyAttributes(s, 'Unused', { keyArn: KEY_ARN.replace('1234abcd', '5678abcd') }).key });
     const warnings = keyPolicyWarnings(s);
-    expect(warnings.map((w) => w.id)).toEqual(['/S/Imported']);
+    expect(warnings.map((w) => w.id)).toEqual([`/${key.node.path}`]);
     const message = String(warnings[0].entry.data);
-    expect(message).toMatch(/^Key S\/Imported is imported: its policy cannot be read or edited here\. Its owner must have added these statements \(PlatformKey\.consumerStatements\(stack, \[KeyConsumer\.CLOUDWATCH_LOGS, KeyConsumer\.CLOUDWATCH_ALARMS, KeyConsumer\.EVENTBRIDGE\]\)\)/);
+    expect(message).toMatch(/^Key S\/Imported(\/Key)? is imported: its policy cannot be read or edited here\. Its owner must have added these statements \(PlatformKey\.consumerStatements\(stack, \[KeyConsumer\.CLOUDWATCH_LOGS, KeyConsumer\.CLOUDWATCH_ALARMS, KeyConsumer\.EVENTBRIDGE\]\)\)/);
     for (const expected of [
       'AllowCloudWatchLogsForThisAccountsLogGroups (principal logs.us-east-1.amazonaws.com, kms:Encrypt* kms:Decrypt* kms:ReEncrypt* kms:GenerateDataKey* kms:Describe*) for S/Logs',
       'AllowCloudWatchAlarmsToPublishToEncryptedTopics (principal cloudwatch.amazonaws.com, kms:Decrypt kms:GenerateDataKey*) for S/Alerts/Alerts',
@@ -133,13 +133,13 @@ describe('a key of your own: synth says what its policy lacks', () => {
       (app) => {
         for (const acknowledged of [false, true]) {
           const s = stack(app, acknowledged ? 'Acknowledged' : 'Open');
-          const key = PlatformKey.fromKeyArn(s, 'Imported', KEY_ARN);
+          const key = PlatformKey.fromPlatformKeyAttributes(s, 'Imported', { keyArn: KEY_ARN }).key;
           new SecureLogGroup(s, 'Logs', { encryptionKey: key });
           if (acknowledged) Validations.of(key).acknowledge({ id: `Annotation::${KEY_POLICY_WARNING}`, reason: 'The key policy has the CloudWatch Logs statement (change SEC-123).' });
         }
       },
       { nag: false },
     );
-    expect(synth.compliance.findings.map((f) => `${f.rule} ${f.path}`)).toEqual([`Annotation::${KEY_POLICY_WARNING} Open/Imported`]);
+    expect(synth.compliance.findings.map((f) => `${f.rule} ${f.path}`)).toEqual([`Annotation::${KEY_POLICY_WARNING} Open/Imported/Key`]);
   });
 });

@@ -1,10 +1,10 @@
 import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ALL_KEY_CONSUMERS, KeyConsumer, PlatformKey, PlatformValidationError, SecureLogGroup } from '../../lib';
+import { ALL_KEY_CONSUMERS, declareKeyNeeds, KEY_POLICY_WARNING, KeyConsumer, PlatformKey, PlatformValidationError, SecureLogGroup } from '../../lib';
 import { decide, PolicyJson } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
@@ -31,8 +31,8 @@ const synth = synthesize((app) => {
   new PlatformKey(minimal, 'Key', { consumers: [KeyConsumer.CLOUDWATCH_LOGS], alias: 'alias/team/bedrock', rotationPeriodDays: 90 });
   // An existing customer key, imported by ARN, encrypting a log group.
   const imported = new Stack(app, 'Imported', { env: ENV });
-  const key = PlatformKey.fromKeyArn(imported, 'Existing', KEY_ARN);
-  new logs.LogGroup(imported, 'Logs', { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+  const key = PlatformKey.fromPlatformKeyAttributes(imported, 'Existing', { keyArn: KEY_ARN, consumers: [KeyConsumer.CLOUDWATCH_LOGS] });
+  new logs.LogGroup(imported, 'Logs', { encryptionKey: key.key, retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
 });
 
 const keyPolicy = (stack: string): PolicyJson => {
@@ -140,8 +140,15 @@ describe('PlatformKey', () => {
     expect(synth.compliance.acknowledgements.every((a) => a.path.startsWith('Full/'))).toBe(true);
   });
 
-  test('template snapshot', () => {
-    expect(synth.json.Full).toMatchSnapshot();
+  test('the key policy a reviewer reads, with every consumer (intrinsics resolved)', () => {
+    const [[, key]] = Object.entries(synth.json.Full.Resources as Record<string, any>).filter(([, r]) => r.Type === 'AWS::KMS::Key');
+    expect({ policy: keyPolicy('Full'), properties: { ...key.Properties, KeyPolicy: undefined }, deletion: [key.DeletionPolicy, key.UpdateReplacePolicy] }).toMatchSnapshot();
+  });
+
+  test('an imported key whose declared consumers cover its users raises no key-policy warning', () => {
+    // Not acknowledged: an unadmitted need would be a finding of this synthesis.
+    expect(synth.compliance.findings.filter((f) => f.path.startsWith('Imported/'))).toEqual([]);
+    expect(synth.compliance.acknowledgements.filter((a) => a.path.startsWith('Imported/'))).toEqual([]);
   });
 });
 
@@ -238,12 +245,15 @@ describe('PlatformKey validation', () => {
   test('tokens are not validated at synth time', () => {
     const s = stack();
     expect(() => new PlatformKey(s, 'Key', { alias: Token.asString({ Ref: 'AliasName' }) })).not.toThrow();
-    expect(() => PlatformKey.fromKeyArn(s, 'Imported', Token.asString({ Ref: 'KeyArn' }))).not.toThrow();
+    const arn = Token.asString({ Ref: 'KeyArn' });
+    expect(s.resolve(PlatformKey.fromPlatformKeyAttributes(s, 'Imported', { keyArn: arn }).key.keyArn)).toEqual({ Ref: 'KeyArn' });
   });
 
-  test('fromKeyArn rejects an alias ARN and a malformed ARN', () => {
-    expect(() => PlatformKey.fromKeyArn(stack(), 'K', 'arn:aws:kms:us-east-1:123456789012:alias/platform')).toThrow(/invalid keyArn .*alias ARN cannot carry grants/);
-    expect(() => PlatformKey.fromKeyArn(stack(), 'K', 'not-an-arn')).toThrow(/invalid keyArn "not-an-arn"/);
+  test('fromPlatformKeyAttributes rejects an alias ARN, a malformed ARN and an unknown consumer', () => {
+    const load = (keyArn: string, consumers?: KeyConsumer[]) => () => PlatformKey.fromPlatformKeyAttributes(stack(), 'K', { keyArn, consumers });
+    expect(load('arn:aws:kms:us-east-1:123456789012:alias/platform')).toThrow(/^S\/K: invalid keyArn .*alias ARN cannot carry grants/);
+    expect(load('not-an-arn')).toThrow(/invalid keyArn "not-an-arn"/);
+    expect(load(KEY_ARN, ['s3' as KeyConsumer])).toThrow(/^S\/K: invalid consumers "s3"\. Allowed values: logs, cloudtrail/);
   });
 
   test('consumerStatements gives an imported key\'s owner the statements to add', () => {
@@ -261,6 +271,50 @@ describe('PlatformKey validation', () => {
     const cfn = role.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy;
     expect(s.resolve(cfn.policyDocument).Statement).toEqual([
       { Action: 'kms:Decrypt', Effect: 'Allow', Resource: s.resolve(key.key.keyArn) },
+    ]);
+  });
+});
+
+describe('PlatformKey.fromPlatformKeyAttributes', () => {
+  const stack = () => new Stack(new App(), 'S', { env: ENV });
+  const keyPolicyWarnings = (s: Stack) => Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp(KEY_POLICY_WARNING)).map((w) => ({ path: w.id, message: String(w.entry.data) }));
+
+  test('an IPlatformKey: the key by ARN, the consumers as declared (in key-policy order, once)', () => {
+    const s = stack();
+    const imported = PlatformKey.fromPlatformKeyAttributes(s, 'Existing', { keyArn: KEY_ARN, consumers: [KeyConsumer.BUDGETS, KeyConsumer.CLOUDWATCH_LOGS, KeyConsumer.BUDGETS] });
+    expect(imported.key.keyArn).toBe(KEY_ARN);
+    expect(imported.consumers).toEqual([KeyConsumer.CLOUDWATCH_LOGS, KeyConsumer.BUDGETS]);
+    expect(PlatformKey.isPlatformKey(imported)).toBe(false);
+  });
+
+  test('a need the declared consumers lack: the warning names the missing statement and the construct that needs it, only that', () => {
+    const s = stack();
+    const imported = PlatformKey.fromPlatformKeyAttributes(s, 'Existing', { keyArn: KEY_ARN, consumers: [KeyConsumer.CLOUDWATCH_LOGS] });
+    new SecureLogGroup(s, 'Logs', { encryptionKey: imported.key });
+    // A construct of the app that hands the key to EventBridge (as an alert topic does).
+    declareKeyNeeds(new Construct(s, 'Alerts'), imported.key, [KeyConsumer.EVENTBRIDGE]);
+    const warnings = keyPolicyWarnings(s);
+    expect(warnings.map((w) => w.path)).toEqual(['/S/Existing/Key']);
+    expect(warnings[0].message).toMatch(/^Key S\/Existing\/Key is imported: its policy cannot be read or edited here, and the consumers declared for it \(logs\) do not cover what the constructs using it need\./);
+    expect(warnings[0].message).toContain('AllowEventBridgeToDeliverToEncryptedTopicsAndQueues (principal events.amazonaws.com, kms:Decrypt kms:GenerateDataKey*) for S/Alerts');
+    expect(warnings[0].message).not.toContain('AllowCloudWatchLogsForThisAccountsLogGroups');
+  });
+
+  test('declared consumers that cover every need: no warning', () => {
+    const s = stack();
+    const imported = PlatformKey.fromPlatformKeyAttributes(s, 'Existing', { keyArn: KEY_ARN, consumers: [KeyConsumer.CLOUDWATCH_LOGS] });
+    new SecureLogGroup(s, 'Logs', { encryptionKey: imported.key });
+    expect(keyPolicyWarnings(s)).toEqual([]);
+  });
+
+  test('grants on an imported key: an identity statement on the key ARN', () => {
+    const s = stack();
+    const imported = PlatformKey.fromPlatformKeyAttributes(s, 'Existing', { keyArn: KEY_ARN });
+    const role = new iam.Role(s, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const grant = imported.grantEncryptDecrypt(role);
+    expect(grant.success).toBe(true);
+    expect(grant.principalStatements.map((st) => s.resolve(st.toStatementJson()))).toEqual([
+      { Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'], Effect: 'Allow', Resource: KEY_ARN },
     ]);
   });
 });

@@ -22,7 +22,7 @@ const synth = synthesize((app) => {
       () => new AlertTopic(stack, 'FirstTopic'),
       () => new AlertTopic(stack, 'SecondTopic'),
       () => new PublicPath(stack, 'FirstPath', { maxAzs: 1 }),
-      () => new PublicPath(stack, 'SecondPath', { maxAzs: 1, cidr: '10.1.0.0/16' }),
+      () => new PublicPath(stack, 'SecondPath', { maxAzs: 1, vpcCidr: '10.1.0.0/16' }),
     ];
     // The second stack creates them the other way round: a flow log asks for the key first there.
     (name === 'Two' ? constructs.reverse() : constructs).forEach((create) => create());
@@ -75,6 +75,27 @@ describe('two of each construct that takes a key, no key passed', () => {
       'AllowEventBridgeToDeliverToEncryptedTopicsAndQueues',
       // no Budgets: nothing here publishes budget alerts
     ]);
+  });
+
+  test.each(Object.keys(ENVS))('stack %s: each alert construct has its own topic, admitting exactly its own rules and alarms; alarm names are unique', (stack) => {
+    // Two trails' alerts, the invocation-logging alarms, two HighRiskActivityAlerts, two AlertTopics.
+    expect(resources(stack, 'AWS::SNS::Topic')).toHaveLength(7);
+    const policies = resources(stack, 'AWS::SNS::TopicPolicy');
+    const statementOf = (topicRef: string, sid: string) => {
+      const [, policy] = policies.find(([, p]) => p.Properties.Topics.some((t: any) => t.Ref === topicRef))!;
+      const statements = policy.Properties.PolicyDocument.Statement as any[];
+      expect(new Set(statements.map((st) => st.Sid)).size).toBe(statements.length);
+      return statements.find((st) => st.Sid === sid);
+    };
+    for (const [ruleId, rule] of resources(stack, 'AWS::Events::Rule')) {
+      expect(statementOf(rule.Properties.Targets[0].Arn.Ref, 'AllowTheseEventBridgeRulesToPublish').Condition.ArnEquals['aws:SourceArn']).toContainEqual({ 'Fn::GetAtt': [ruleId, 'Arn'] });
+    }
+    const alarms = resources(stack, 'AWS::CloudWatch::Alarm');
+    for (const [alarmId, alarm] of alarms) {
+      expect(statementOf(alarm.Properties.AlarmActions[0].Ref, 'AllowTheseCloudWatchAlarmsToPublish').Condition.ArnEquals['aws:SourceArn']).toContainEqual({ 'Fn::GetAtt': [alarmId, 'Arn'] });
+    }
+    const names = alarms.map(([, a]) => a.Properties.AlarmName);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   test('every compliance pack passes; the templates deploy (no alias or name collides)', () => {

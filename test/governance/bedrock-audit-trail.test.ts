@@ -4,9 +4,10 @@ import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import * as events from 'aws-cdk-lib/aws-events';
 import { PlatformKey, PlatformValidationError } from '../../lib';
 import {
+  AlertTopic,
   ALL_BEDROCK_DATA_EVENTS,
   BedrockAuditTrail,
   BedrockDataEvents,
@@ -143,8 +144,10 @@ describe('BedrockAuditTrail: the trail', () => {
       expect(synth.json.Default.Resources[logicalId('Default', type, prefix)].DeletionPolicy).toBe('Retain');
     }
     expect(trail.DependsOn).toEqual(expect.arrayContaining([logicalId('Default', 'AWS::S3::BucketPolicy', 'AuditLogFilesBucketPolicy'), logicalId('Default', 'AWS::IAM::Role', 'AuditLogDeliveryRole')]));
-    expect(defaultTrail.trailArn).toBeDefined();
     expect(id).toMatch(/^AuditTrail/);
+    // The ARN the construct exposes is the deployed trail's, known before the trail exists.
+    const refs = { 'AWS::StackId': stackIdOf('Default', FIRST_UUID) };
+    expect(resolveIntrinsics(Stack.of(defaultTrail).resolve(defaultTrail.trailArn), { ...ENV, refs })).toBe(`arn:aws:cloudtrail:us-east-1:${ENV.account}:trail/Audit-${FIRST_UUID}`);
   });
 
   test('management events and one data-event selector per Bedrock resource type', () => {
@@ -358,8 +361,9 @@ describe('BedrockAuditTrail: high-risk alerts', () => {
   });
 
   test('changing or switching off invocation logging raises an alert by default, which says the audit may be off', () => {
-    const rule = resources('Default', 'AWS::Events::Rule').map(([, r]) => r).find((r) => r.Properties.EventPattern.detail.eventName.includes('DeleteModelInvocationLoggingConfiguration'));
-    expect(rule).toBeDefined();
+    const matching = resources('Default', 'AWS::Events::Rule').map(([, r]) => r).filter((r) => r.Properties.EventPattern.detail.eventName.includes('DeleteModelInvocationLoggingConfiguration'));
+    expect(matching).toHaveLength(1);
+    const [rule] = matching;
     expect(rule.Properties.State ?? 'ENABLED').toBe('ENABLED');
     // As EventBridge receives Bedrock's CloudTrail events: source aws.bedrock, event source bedrock.amazonaws.com.
     expect(rule.Properties.EventPattern).toEqual({
@@ -372,7 +376,8 @@ describe('BedrockAuditTrail: high-risk alerts', () => {
     expect(template).toMatch(/"alert":"Bedrock model invocation logging was changed or deleted: the audit of prompts and responses may be off/);
     // On its own too: the default activities include it.
     const alone = new HighRiskActivityAlerts(new Stack(new App(), 'S', { env: ENV }), 'Alerts');
-    expect(alone.rules[HighRiskActivity.INVOCATION_LOGGING_CHANGES]).toBeDefined();
+    expect(Object.keys(alone.rules)).toContain(HighRiskActivity.INVOCATION_LOGGING_CHANGES);
+    expect(alone.rules[HighRiskActivity.INVOCATION_LOGGING_CHANGES]).toBeInstanceOf(events.Rule);
   });
 
   test('chosen activities and email subscriptions', () => {
@@ -432,8 +437,18 @@ describe('BedrockAuditTrail: compliance', () => {
     ]);
   });
 
-  test('template snapshot', () => {
-    expect(synth.json.Default).toMatchSnapshot();
+  test('the parts that matter, normalized (trail, event selectors, bucket, topic and key policies, rules)', () => {
+    const resourcesOf = (type: string) => Object.fromEntries(resources('Default', type));
+    const statements = (type: string, prop = 'PolicyDocument') => Object.values(resourcesOf(type)).map((r: any) => r.Properties[prop].Statement);
+    expect({
+      trail: only('Default', 'AWS::CloudTrail::Trail')[1].Properties,
+      bucketPolicies: statements('AWS::S3::BucketPolicy'),
+      topicPolicies: statements('AWS::SNS::TopicPolicy'),
+      queuePolicies: statements('AWS::SQS::QueuePolicy'),
+      keyPolicy: statements('AWS::KMS::Key', 'KeyPolicy'),
+      deliveryPolicy: statements('AWS::IAM::ManagedPolicy'),
+      rules: Object.values(resourcesOf('AWS::Events::Rule')).map((r: any) => ({ pattern: r.Properties.EventPattern, target: { ...r.Properties.Targets[0], InputTransformer: undefined } })),
+    }).toMatchSnapshot();
   });
 });
 
@@ -447,7 +462,8 @@ describe('BedrockAuditTrail: validation and grants', () => {
     [{ bedrockDataEvents: ['AWS::Bedrock::Prompt' as BedrockDataEvents] }, /invalid bedrockDataEvents "AWS::Bedrock::Prompt"\. Allowed values: AWS::Bedrock::AdvancedOptimizePromptJob, AWS::Bedrock::AgentAlias, .*AWS::BedrockWebSearch::Tool\.$/],
     [{ bedrockDataEvents: [BedrockDataEvents.GUARDRAIL, 'AWS::BedrockAgentCore::Agent' as BedrockDataEvents] }, /invalid bedrockDataEvents "AWS::BedrockAgentCore::Agent"\. Allowed values: .*AWS::BedrockAgentCore::Runtime, /],
     [{ createTrail: false, highRiskAlerts: false }, /invalid highRiskAlerts false\. With createTrail false the construct only creates the alerts/],
-    [{ alertEmails: ['soc@example'] }, /invalid emailAddresses\[0\] "soc@example"/],
+    [{ alertEmails: ['soc@example'] }, /^S\/Audit: invalid alertEmails\[0\] "soc@example"\. Must be an e-mail address/],
+    [{ alertEmails: ['ok@example.com', 'security team@example.com'] }, /^S\/Audit: invalid alertEmails\[1\] "security team@example.com"/],
     [{ alertActivities: [] }, /invalid activities \[\]\. List at least one of/],
     [{ alertActivities: ['iam' as HighRiskActivity] }, /invalid activities "iam"\. Allowed values: invocation-logging, provisioned-throughput, guardrails, key-disablement, audit-trail/],
     [{ archiveAfterDays: 0 }, /invalid archiveAfterDays 0\. Must be a whole number from 1 to 36500/],
@@ -460,15 +476,22 @@ describe('BedrockAuditTrail: validation and grants', () => {
     expect(() => new BedrockAuditTrail(stack(), 'Audit', { trailName: Token.asString({ Ref: 'TrailName' }), alertEmails: [Token.asString({ Ref: 'Email' })] })).not.toThrow();
   });
 
-  test('grantReadLogFiles reads the bucket and decrypts with the trail key', () => {
+  test('grantReadLogFiles reads the bucket and decrypts with the trail key through S3; the returned grant includes the key', () => {
     const s = stack();
     const audit = new BedrockAuditTrail(s, 'Audit');
     const auditor = new iam.Role(s, 'Auditor', { assumedBy: new iam.AccountRootPrincipal() });
-    audit.grantReadLogFiles(auditor);
+    const grant = audit.grantReadLogFiles(auditor);
+    expect(grant.success).toBe(true);
+    const granted = grant.principalStatements.map((st) => s.resolve(st.toStatementJson()));
+    const keyArn = s.resolve(audit.encryptionKey.keyArn);
+    expect(granted).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'], Resource: [s.resolve(audit.bucket!.bucketArn), expect.anything()] },
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn, Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } },
+    ]);
     const doc = s.resolve((auditor.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy).policyDocument);
-    expect(doc.Statement.flatMap((st: any) => st.Action)).toEqual(expect.arrayContaining(['s3:GetObject*', 'kms:Decrypt']));
+    expect(doc.Statement).toEqual(granted); // nothing else, no unconditioned key statement
     const alertsOnly = new BedrockAuditTrail(stack(), 'Alerts', { createTrail: false });
-    expect(() => alertsOnly.grantReadLogFiles(auditor)).toThrow(/There are no log files to read/);
+    expect(() => alertsOnly.grantReadLogFiles(auditor)).toThrow(/Alerts: invalid createTrail false\. There are no log files to read/);
   });
 
   test('upgrading a stack whose trail made its own key: the default key can keep that key\'s logical ids', () => {
@@ -486,12 +509,31 @@ describe('BedrockAuditTrail: validation and grants', () => {
     expect(trail.Properties.KMSKeyId).toEqual({ 'Fn::GetAtt': ['AuditKey44C41659', 'Arn'] });
   });
 
-  test('HighRiskActivityAlerts works on its own, also with an existing topic whose policy it cannot edit', () => {
+  test('HighRiskActivityAlerts works on its own, also with an imported topic whose policy it cannot edit: the warning names the statements', () => {
     const s = stack();
-    const topic = sns.Topic.fromTopicArn(s, 'Shared', 'arn:aws:sns:us-east-1:123456789012:security-alerts');
-    const alerts = new HighRiskActivityAlerts(s, 'Alerts', { activities: [HighRiskActivity.INVOCATION_LOGGING_CHANGES], alertTopic: topic });
+    const topic = AlertTopic.fromAlertTopicAttributes(s, 'Shared', { topicArn: 'arn:aws:sns:us-east-1:123456789012:security-alerts' });
+    const alerts = new HighRiskActivityAlerts(s, 'Alerts', { activities: [HighRiskActivity.INVOCATION_LOGGING_CHANGES], alertTopic: topic, alertEmails: ['soc@example.com'] });
     expect(Object.keys(alerts.rules)).toEqual([HighRiskActivity.INVOCATION_LOGGING_CHANGES]);
-    expect(alerts.topic).toBe(topic);
-    Annotations.fromStack(s).hasWarning('/S/Alerts/Alerts', Match.stringLikeRegexp('Cannot edit the policy of imported topic .*allow events.amazonaws.com to sns:Publish'));
+    expect(alerts.alertTopic).toBe(topic);
+    const template = Template.fromStack(s);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::SNS::TopicPolicy', 0);
+    // Subscribed at the ids an own topic would give them: switching topics keeps confirmed subscriptions' ids.
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: 'arn:aws:sns:us-east-1:123456789012:security-alerts', Protocol: 'email', Endpoint: 'soc@example.com' });
+    expect(Object.keys(template.findResources('AWS::SNS::Subscription'))).toEqual([expect.stringMatching(/^AlertsEmail0/)]);
+    const warnings = Annotations.fromStack(s).findWarning('/S/Shared', Match.stringLikeRegexp('Cannot edit the policy of imported topic'));
+    expect(warnings).toHaveLength(1);
+    const text = String(warnings[0].entry.data);
+    const [rulesStatement, alarmsStatement] = JSON.parse(text.slice(text.indexOf('['), text.indexOf(']\nIf the topic') + 1));
+    expect(rulesStatement).toEqual({
+      Sid: 'AllowTheseEventBridgeRulesToPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: 'arn:aws:sns:us-east-1:123456789012:security-alerts',
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' }, ArnEquals: { 'aws:SourceArn': ['<ARN of S/Alerts/InvocationLogging>'] } },
+    });
+    expect(alarmsStatement.Condition.ArnEquals['aws:SourceArn']).toEqual(['<ARN of S/Alerts/UndeliveredAlertsAlarm>']);
+    expect(text).toMatch(/If the topic is encrypted with a customer managed KMS key, its key policy must also contain:[\s\S]*AllowEventBridgeToDeliverToEncryptedTopicsAndQueues[\s\S]*AllowCloudWatchAlarmsToPublishToEncryptedTopics/);
   });
 });

@@ -1,10 +1,12 @@
 import { App, Stack, Token } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BedrockFeature, BedrockPrivateLink, PlatformKey, PlatformValidationError, SupportEndpoint } from '../../lib';
-import { InvocationLogDestination, ModelInvocationLogging } from '../../lib/governance';
+import { AlertTopic, InvocationLogDestination, ModelInvocationLogging } from '../../lib/governance';
 import { decide, PolicyJson } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
@@ -24,7 +26,7 @@ const synth = synthesize((app) => {
     s3: false,
     largeDataDelivery: false,
     modalities: { image: false, video: false, audio: false },
-    alarmEmails: ['ml-platform@example.com'],
+    alertEmails: ['ml-platform@example.com'],
   });
 
   // Another account: one ModelInvocationLogging per account and Region is allowed.
@@ -314,8 +316,19 @@ describe('ModelInvocationLogging: compliance', () => {
     expect(onPrivate).toContain('AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:ec2:us-east-1:111122223333:network-interface/*]');
   });
 
-  test('template snapshot', () => {
-    expect(synth.json.Default).toMatchSnapshot();
+  test('the parts that matter, normalized (custom resource, bucket, role and key policies, handler)', () => {
+    const of = (type: string) => resources('Default', type).map(([, r]) => r);
+    const fn = of('AWS::Lambda::Function')[0].Properties;
+    expect({
+      customResource: of('Custom::BedrockModelInvocationLogging')[0].Properties,
+      bucketPolicies: of('AWS::S3::BucketPolicy').map((r) => r.Properties.PolicyDocument.Statement),
+      topicPolicy: of('AWS::SNS::TopicPolicy').map((r) => r.Properties.PolicyDocument.Statement),
+      keyPolicy: of('AWS::KMS::Key')[0].Properties.KeyPolicy.Statement,
+      managedPolicies: of('AWS::IAM::ManagedPolicy').map((r) => r.Properties.PolicyDocument.Statement),
+      trust: of('AWS::IAM::Role').map((r) => r.Properties.AssumeRolePolicyDocument.Statement),
+      // The bundle's S3 key is a content hash: the serializer masks it.
+      handler: { ...fn, Role: undefined },
+    }).toMatchSnapshot();
   });
 });
 
@@ -327,7 +340,7 @@ describe('ModelInvocationLogging: validation', () => {
     [{ s3KeyPrefix: '/logs/' }, /invalid s3KeyPrefix "\/logs\/"\. Must be segments of letters/],
     [{ largeDataKeyPrefix: 'a//b' }, /invalid largeDataKeyPrefix "a\/\/b"/],
     [{ s3KeyPrefix: 'x'.repeat(257) }, /invalid s3KeyPrefix/],
-    [{ alarmEmails: ['security team@example.com'] }, /invalid emailAddresses\[0\] "security team@example.com"\. Must be an email address/],
+    [{ alertEmails: ['security team@example.com'] }, /^S\/Logging: invalid alertEmails\[0\] "security team@example.com"\. Must be an e-mail address/],
     [{ reservedConcurrentExecutions: 0 }, /invalid reservedConcurrentExecutions 0\. Must be a whole number from 1 to 1000/],
     [{ expireAfterDays: 30 }, /invalid expireAfterDays 30\. Must be later than archiveAfterDays \(90\)/],
     [{ objectLockDays: 400, expireAfterDays: 365 }, /invalid expireAfterDays 365\. Must be at least objectLockDays \(400\)/],
@@ -349,7 +362,7 @@ describe('ModelInvocationLogging: validation', () => {
   });
 
   test('tokens are not validated at synth time', () => {
-    expect(() => new ModelInvocationLogging(stack(), 'Logging', { s3KeyPrefix: Token.asString({ Ref: 'Prefix' }), alarmEmails: [Token.asString({ Ref: 'Email' })] })).not.toThrow();
+    expect(() => new ModelInvocationLogging(stack(), 'Logging', { s3KeyPrefix: Token.asString({ Ref: 'Prefix' }), alertEmails: [Token.asString({ Ref: 'Email' })] })).not.toThrow();
   });
 
   test('an imported bucket whose policy cannot be edited gets a synth-time warning naming what to allow', () => {
@@ -358,13 +371,59 @@ describe('ModelInvocationLogging: validation', () => {
     Annotations.fromStack(s).hasWarning('/S/Logging', Match.stringLikeRegexp('Cannot edit the policy of imported bucket .*bedrock.amazonaws.com s3:PutObject under invocation-logs/AWSLogs/123456789012/BedrockModelInvocationLogs/ and invocation-logs-large-data/'));
   });
 
-  test('grantReadLogs grants the log group, the bucket and the key', () => {
+  test('grantReadLogs grants the log group, the bucket and the key through Logs and S3; the returned grant includes the key', () => {
     const s = stack();
     const logging = new ModelInvocationLogging(s, 'Logging');
     const auditor = new iam.Role(s, 'Auditor', { assumedBy: new iam.AccountRootPrincipal() });
-    logging.grantReadLogs(auditor);
+    const grant = logging.grantReadLogs(auditor);
+    expect(grant.success).toBe(true);
+    const granted = grant.principalStatements.map((st) => s.resolve(st.toStatementJson()));
+    expect(granted.flatMap((st: any) => st.Action)).toEqual(expect.arrayContaining(['logs:FilterLogEvents', 's3:GetObject*', 'kms:Decrypt']));
+    expect(granted.find((st: any) => st.Action === 'kms:Decrypt')).toEqual({
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: s.resolve(logging.encryptionKey.keyArn),
+      Condition: { StringEquals: { 'kms:ViaService': ['logs.us-east-1.amazonaws.com', 's3.us-east-1.amazonaws.com'] } },
+    });
     const policy = s.resolve((auditor.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy).policyDocument);
-    const actions = policy.Statement.flatMap((st: any) => st.Action);
-    expect(actions).toEqual(expect.arrayContaining(['logs:FilterLogEvents', 's3:GetObject*', 'kms:Decrypt']));
+    expect(policy.Statement).toEqual(granted); // no unconditioned key statement beside it
+  });
+
+  test('metrics: delivery failures (AWS/Bedrock, no dimensions) and the handler (AWS/Lambda, AWS/SQS)', () => {
+    const s = stack();
+    const logging = new ModelInvocationLogging(s, 'Logging');
+    const dims = (m: cloudwatch.Metric) => s.resolve(m.dimensions);
+    for (const destination of Object.values(InvocationLogDestination)) {
+      const m = logging.metricDeliveryFailures(destination);
+      expect([m.namespace, m.metricName, m.statistic, m.period.toMinutes(), m.dimensions]).toEqual(['AWS/Bedrock', destination, 'Sum', 5, undefined]);
+    }
+    const fnName = s.resolve(logging.handler.function.functionName);
+    expect([logging.handler.metricErrors().namespace, logging.handler.metricErrors().metricName, dims(logging.handler.metricErrors())]).toEqual(['AWS/Lambda', 'Errors', { FunctionName: fnName }]);
+    expect([logging.handler.metricDuration().metricName, dims(logging.handler.metricDuration())]).toEqual(['Duration', { FunctionName: fnName }]);
+    const unanswered = logging.handler.metricUnansweredEvents();
+    expect([unanswered.namespace, unanswered.metricName, unanswered.statistic, dims(unanswered)]).toEqual([
+      'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum', { QueueName: s.resolve(logging.handler.deadLetterQueue.queueName) },
+    ]);
+    // The alarm topic's metrics are the topic's.
+    const failed = logging.alertTopic.metricNumberOfNotificationsFailed();
+    expect([failed.namespace, failed.metricName, failed.statistic, dims(failed)]).toEqual(['AWS/SNS', 'NumberOfNotificationsFailed', 'Sum', { TopicName: s.resolve(logging.alertTopic.topicName) }]);
+  });
+
+  test('an imported alert topic: alarms go to it, and the warning names the statement its owner must add', () => {
+    const s = stack();
+    const topic = AlertTopic.fromAlertTopicAttributes(s, 'Shared', { topicArn: 'arn:aws:sns:us-east-1:123456789012:security-alerts', encryptionKey: kms.Key.fromKeyArn(s, 'TopicKey', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab') });
+    const logging = new ModelInvocationLogging(s, 'Logging', { alertTopic: topic });
+    expect(logging.alertTopic).toBe(topic);
+    const alarms = Object.values(Template.fromStack(s).findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map((a) => a.Properties.AlarmActions)).toEqual(Object.keys(logging.alarms).map(() => ['arn:aws:sns:us-east-1:123456789012:security-alerts']));
+    Template.fromStack(s).resourceCountIs('AWS::SNS::Topic', 0);
+    const [warning] = Annotations.fromStack(s).findWarning('/S/Shared', Match.stringLikeRegexp('Cannot edit the policy of imported topic'));
+    const text = String(warning.entry.data);
+    const start = text.indexOf('[\n');
+    expect(JSON.parse(text.slice(start, text.indexOf('\n]', start) + 2))).toEqual([
+      expect.objectContaining({ Sid: 'AllowTheseCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+    ]);
+    // The key is known: its needs are the key-policy warning's business, not repeated here.
+    expect(text).not.toContain('key policy');
   });
 });

@@ -1,8 +1,11 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Dependable } from 'constructs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BedrockAuditorPolicy, BedrockBuilderPolicy, BedrockEnforcement, BedrockInvokerPolicy, BedrockInvokerRole, PersonaTrust } from '../../lib/identity';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { BedrockAuditorPolicy, BedrockBuilderPolicy, BedrockEnforcement, BedrockInvokerPolicy, BedrockInvokerRole, BedrockOperatorPolicy, PersonaTrust } from '../../lib/identity';
 import { BedrockModel } from '../../lib/core/bedrock-model';
 import { cdkJsonContext } from '../kit/synth';
 
@@ -68,5 +71,60 @@ describe('grant methods on existing principals', () => {
   test('a principal without an identity policy reports an unsuccessful grant', () => {
     const { invoker } = setup();
     expect(invoker.grantInvoke(new iam.AccountPrincipal('210987654321')).success).toBe(false);
+  });
+});
+
+describe('grant methods include the KMS permissions of the keys involved', () => {
+  const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const GUARDRAIL_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/5678abcd-12ab-34cd-56ef-1234567890ab';
+  const fixture = () => {
+    const stack = new Stack(new App({ context: cdkJsonContext() }), 'Keys', { env: ENV });
+    const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const key = kms.Key.fromKeyArn(stack, 'Key', KEY_ARN);
+    return { stack, role, key };
+  };
+  /** The grant's statements that use a KMS key, as JSON. */
+  const kmsStatements = (stack: Stack, grant: iam.Grant) =>
+    grant.principalStatements.map((st) => stack.resolve(st.toStatementJson())).filter((st) => [st.Action].flat().some((a: string) => a.startsWith('kms:')));
+  const via = (service: string) => ({ StringEquals: { 'kms:ViaService': `${service}.us-east-1.amazonaws.com` } });
+
+  test('grantInvoke: decrypt the guardrail key and use the platform key, through Bedrock only', () => {
+    const { stack, role, key } = fixture();
+    const guardrailKey = kms.Key.fromKeyArn(stack, 'GuardrailKey', GUARDRAIL_KEY_ARN);
+    const invoker = new BedrockInvokerPolicy(stack, 'Invoke', {
+      models: [BedrockModel.foundationModel('amazon.nova-lite-v1:0')],
+      guardrail: { guardrailArn: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/abc123def456', guardrailVersion: '1', encryptionKey: guardrailKey },
+      encryptionKey: key,
+    });
+    const grant = invoker.grantInvoke(role);
+    expect(kmsStatements(stack, grant)).toEqual([
+      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: GUARDRAIL_KEY_ARN, Condition: via('bedrock') },
+      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: KEY_ARN, Condition: via('bedrock') },
+    ]);
+    // The grant waits for the managed policy that holds them.
+    expect(Dependable.of(grant).dependencyRoots).toEqual([invoker.managedPolicy]);
+  });
+
+  test('grantBuild: use the platform key and let Bedrock hold grants on it (for AWS resources only)', () => {
+    const { stack, role, key } = fixture();
+    const grant = new BedrockBuilderPolicy(stack, 'Build', { encryptionKey: key }).grantBuild(role);
+    expect(kmsStatements(stack, grant)).toEqual([
+      { Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Effect: 'Allow', Resource: KEY_ARN, Condition: via('bedrock') },
+      { Action: 'kms:CreateGrant', Effect: 'Allow', Resource: KEY_ARN, Condition: { ...via('bedrock'), Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+    ]);
+  });
+
+  test("grantAudit: decrypt the audit bucket's key, through S3 only", () => {
+    const { stack, role, key } = fixture();
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'Trail', { bucketName: 'audit-trail', encryptionKey: key });
+    const grant = new BedrockAuditorPolicy(stack, 'Audit', { auditBuckets: [bucket] }).grantAudit(role);
+    expect(kmsStatements(stack, grant)).toEqual([{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: KEY_ARN, Condition: via('s3') }]);
+  });
+
+  test('grantOperate: no key is involved, so the grant holds no KMS permission', () => {
+    const { stack, role } = fixture();
+    const grant = new BedrockOperatorPolicy(stack, 'Operate').grantOperate(role);
+    expect(grant.success).toBe(true);
+    expect(kmsStatements(stack, grant)).toEqual([]);
   });
 });

@@ -74,7 +74,52 @@ describe('example: least-privilege access', () => {
     });
   });
 
-  test('template snapshot', () => {
-    expect(template()).toMatchSnapshot();
+  describe('what a reviewer reads, normalized (logical ids as construct paths)', () => {
+    const resources = () => template().Resources as Record<string, any>;
+    const paths = logicalIdPaths(synth.assemblyDir, 'LeastPrivilegeAccess');
+    /** Intrinsics resolved; each logical id (in a Ref, a GetAtt stand-in or an output) replaced by its construct path. */
+    const normalize = (value: unknown) => {
+      const json = JSON.stringify(resolveIntrinsics(value, EXAMPLE.env));
+      return JSON.parse(
+        json
+          .replace(/ref-([a-z0-9]+)/g, (m, id: string) => (paths.lower.has(id) ? `<${paths.lower.get(id)}>` : m))
+          .replace(/arn:aws:test:[a-z0-9-]+:\d{12}:([A-Za-z0-9]+)\/(\w+)/g, (m, id: string, att: string) => (paths.exact.has(id) ? `<${paths.exact.get(id)}.${att}>` : m)),
+      );
+    };
+    const roles = ['Invoker', 'Builder', 'Operator', 'Auditor', 'ReleasePipeline'];
+
+    test.each(roles)('%s: trust policy, session, attached policies and their statements', (name) => {
+      const role = resources()[synth.logicalId(`LeastPrivilegeAccess/${name}/Role/Resource`)].Properties;
+      const attached = (role.ManagedPolicyArns as Array<{ Ref: string }>).map((ref) => ({
+        policy: paths.exact.get(ref.Ref),
+        statements: normalize(resources()[ref.Ref].Properties.PolicyDocument).Statement,
+      }));
+      expect({ trust: normalize(role.AssumeRolePolicyDocument), maxSessionDuration: role.MaxSessionDuration, attached }).toMatchSnapshot();
+    });
+
+    test('the persona statements: one per purpose, no Sid twice in a policy, every Allow scoped or its wildcard acknowledged', () => {
+      for (const [id, r] of Object.entries(resources()).filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy')) {
+        const sids = (r.Properties.PolicyDocument.Statement as any[]).map((st) => st.Sid);
+        expect({ policy: paths.exact.get(id), sids: [...new Set(sids)] }).toEqual({ policy: paths.exact.get(id), sids });
+      }
+      expectAcknowledgementsJustified(synth);
+    });
+
+    test('the SCP document', () => {
+      expect(JSON.parse(scpFile)).toMatchSnapshot();
+    });
   });
 });
+
+/** Construct path of each logical id of `stack`, from the assembly's metadata (exact, and lower-cased for `ref-` stand-ins). */
+function logicalIdPaths(assemblyDir: string, stack: string): { exact: Map<string, string>; lower: Map<string, string> } {
+  const manifest = JSON.parse(fs.readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf8'));
+  const artifact = manifest.artifacts[stack];
+  const metadata = { ...artifact.metadata, ...(artifact.additionalMetadataFile ? JSON.parse(fs.readFileSync(path.join(assemblyDir, artifact.additionalMetadataFile), 'utf8')) : {}) };
+  const exact = new Map<string, string>();
+  for (const [constructPath, entries] of Object.entries(metadata as Record<string, Array<{ type: string; data: unknown }>>)) {
+    const id = entries.find((e) => e.type === 'aws:cdk:logicalId')?.data;
+    if (typeof id === 'string') exact.set(id, constructPath.replace(/^\//, '').replace(/\/Resource$/, ''));
+  }
+  return { exact, lower: new Map([...exact].map(([id, p]) => [id.toLowerCase(), p])) };
+}

@@ -57,4 +57,24 @@ describe('personas whose explicit denies cancel each other', () => {
       }),
     ).toEqual([]);
   });
+
+  test('an enforcement imported by attributes is not a conflict, and does not hide one', () => {
+    const found = conflicts((s, role) => {
+      BedrockEnforcement.fromEnforcementAttributes(s, 'Imported', { managedPolicyArn: 'arn:aws:iam::123456789012:policy/bedrock-enforcement' }).enforceOn(role);
+      invoker(s).grantInvoke(role);
+      new BedrockAuditorPolicy(s, 'Audit').grantAudit(role);
+    });
+    expect(found).toEqual([expect.stringMatching(/^Personas\/Invoke and Personas\/Audit are attached to the same principal \(Personas\/Shared\): the explicit denies of Personas\/Audit block bedrock:InvokeModel/)]);
+  });
+
+  test('personas of another stack on one role: still warned', () => {
+    const app = new App({ context: cdkJsonContext() });
+    const personas = new Stack(app, 'Personas', { env: ENV });
+    const workloads = new Stack(app, 'Workloads', { env: ENV });
+    const role = new iam.Role(workloads, 'Shared', { assumedBy: new iam.AccountPrincipal(ENV.account) });
+    new BedrockBuilderPolicy(personas, 'Build').grantBuild(role);
+    new BedrockOperatorPolicy(personas, 'Operate').grantOperate(role);
+    const found = Annotations.fromStack(personas).findWarning('*', Match.stringLikeRegexp('personasCancelEachOther'));
+    expect(found.map((w) => String(w.entry.data))).toEqual(expect.arrayContaining([expect.stringMatching(/^Personas\/Build and Personas\/Operate are attached to the same principal \(Workloads\/Shared\)/)]));
+  });
 });

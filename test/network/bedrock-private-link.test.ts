@@ -7,6 +7,7 @@ import { PlatformValidationError } from '../../lib/core/errors';
 import { ALL_BEDROCK_FEATURES, BearerTokenAccess, BedrockFeature, BedrockPrivateLink, BedrockPrivateLinkProps, featureActions, PublicPath } from '../../lib/network';
 import { decide, PolicyJson } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
+import { endpointSummaries, flowLogs, routing, securityGroupRules } from './summaries';
 import { expectAcknowledgementsJustified, expectNoFindings, withoutCdkOwnAcknowledgements } from '../kit/nag';
 import { cdkJsonContext, synthesize } from '../kit/synth';
 
@@ -19,6 +20,11 @@ const GLOBAL_CLAUDE = 'global.anthropic.claude-sonnet-4-5-20250929-v1:0';
 
 let isolated: BedrockPrivateLink;
 let existing: BedrockPrivateLink;
+let mutated: BedrockPrivateLink;
+let policyBeforeAdding: string[];
+const NOVA_LITE = BedrockModel.parse('amazon.nova-lite-v1:0');
+const NOVA_PRO = BedrockModel.parse('amazon.nova-pro-v1:0');
+const US_HAIKU = BedrockModel.crossRegionProfile('us.anthropic.claude-3-5-haiku-20241022-v1:0');
 const synth = synthesize((app) => {
   // Every feature, on a new isolated VPC, with the support endpoints of a VPC-bound consumer.
   const a = new Stack(app, 'Isolated', { env: ENV });
@@ -50,8 +56,19 @@ const synth = synthesize((app) => {
 
   // Endpoints in the VPC of a public path: both paths side by side (e.g. during a migration).
   const d = new Stack(app, 'OnPublicPath', { env: ENV });
-  const publicPath = new PublicPath(d, 'Public', { natGateways: 1, cidr: '10.30.0.0/16' });
+  const publicPath = new PublicPath(d, 'Public', { natGateways: 1, vpcCidr: '10.30.0.0/16' });
   new BedrockPrivateLink(d, 'Link', { vpc: publicPath.vpc, features: [BedrockFeature.RUNTIME] });
+
+  // Models and features added after construction, some twice: the policies are rendered at synth.
+  const m = new Stack(app, 'Mutated', { env: ENV });
+  mutated = new BedrockPrivateLink(m, 'Link', { features: [BedrockFeature.RUNTIME], models: [NOVA_LITE] });
+  policyBeforeAdding = [m.resolve(mutated.endpointPolicy(BedrockFeature.RUNTIME)).Statement.find((s: any) => s.Sid === 'InvokeAllowedModelsOnly').Resource].flat();
+  mutated.addModel(NOVA_PRO, BedrockModel.parse('amazon.nova-lite-v1:0')); // nova-lite again: no-op
+  mutated.addModel(NOVA_PRO);
+  mutated.addFeature(BedrockFeature.AGENTS_RUNTIME);
+  mutated.addFeature(BedrockFeature.AGENTS_RUNTIME);
+  mutated.addFeature(BedrockFeature.RUNTIME);
+  mutated.addModel(US_HAIKU); // after the feature: both endpoints get it
 
   // FIPS endpoints.
   const c = new Stack(app, 'Fips', { env: ENV });
@@ -178,8 +195,68 @@ describe('BedrockPrivateLink on a new VPC', () => {
     t.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
   });
 
-  test('template snapshot', () => {
-    expect(synth.json.Isolated).toMatchSnapshot();
+  test('what matters of the template: endpoints and their policies, security-group rules, routing, flow logs', () => {
+    const json = synth.json.Isolated;
+    expect({ endpoints: endpointSummaries(json, ENV), securityGroups: securityGroupRules(json, ENV), routing: routing(json, ENV), flowLogs: flowLogs(json, ENV) }).toMatchSnapshot();
+  });
+});
+
+describe('models and features added after construction', () => {
+  const runtimePolicy = () => policyOf('Mutated', 'bedrock-runtime');
+  const invokeResources = (policy: PolicyJson) => [(policy.Statement as any[]).find((s) => s.Sid === 'InvokeAllowedModelsOnly').Resource].flat();
+
+  test('models is the current list, each model once', () => {
+    expect(mutated.models.map(String)).toEqual([NOVA_LITE, NOVA_PRO, US_HAIKU].map(String));
+  });
+
+  test('the endpoint policies count every model added before synthesis, on every endpoint', () => {
+    expect(policyBeforeAdding).toEqual(['arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0']);
+    const expected = [
+      'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0',
+      'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0',
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0',
+      'arn:aws:bedrock:*::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0',
+    ].sort();
+    expect(invokeResources(runtimePolicy()).sort()).toEqual(expected);
+    expect(invokeResources(policyOf('Mutated', 'bedrock-agent-runtime')).sort()).toEqual(expected);
+  });
+
+  test('an added feature gets one endpoint, its catalog actions and its own security group; no Sid repeats', () => {
+    const services = resources('Mutated', 'AWS::EC2::VPCEndpoint').map(([, r]) => r.Properties.ServiceName).sort();
+    expect(services).toEqual(['com.amazonaws.us-east-1.bedrock-agent-runtime', 'com.amazonaws.us-east-1.bedrock-runtime']);
+    expect(actionsOf(policyOf('Mutated', 'bedrock-agent-runtime'))).toEqual(featureActions(BedrockFeature.AGENTS_RUNTIME));
+    expect(resources('Mutated', 'AWS::EC2::SecurityGroup')).toHaveLength(2);
+    for (const service of ['bedrock-runtime', 'bedrock-agent-runtime']) {
+      const sids = (policyOf('Mutated', service).Statement as any[]).map((s) => s.Sid);
+      expect(new Set(sids).size).toBe(sids.length);
+    }
+    expect(mutated.features).toEqual([BedrockFeature.RUNTIME, BedrockFeature.AGENTS_RUNTIME]);
+  });
+
+  describe('each added value is checked when it is added', () => {
+    const link = (props: Partial<BedrockPrivateLinkProps> = {}) =>
+      new BedrockPrivateLink(new Stack(new App({ context: cdkJsonContext() }), 'S', { env: ENV }), 'Link', { features: [BedrockFeature.RUNTIME], ...props });
+    test.each<[string, (l: BedrockPrivateLink) => unknown, RegExp]>([
+      ['a plain string model', (l) => l.addModel('amazon.nova-pro-v1:0' as unknown as BedrockModel), /^S\/Link: invalid models\[4\] "amazon\.nova-pro-v1:0"\. Must be a BedrockModel/],
+      ['a bare wildcard model', (l) => l.addModel(BedrockModel.parse('*')), /invalid models\[4\] "\*"\. Must be a model ID/],
+      ['an unknown feature', (l) => l.addFeature('bedrock-magic' as BedrockFeature), /invalid feature "bedrock-magic"\. Allowed values: bedrock, bedrock-runtime/],
+      ['Mantle without Mantle models', (l) => l.addFeature(BedrockFeature.MANTLE), /invalid models \[.*\]\. The MANTLE feature is selected: add the Mantle models/],
+    ])('%s', (_name, add, message) => {
+      expect(() => add(link())).toThrow(PlatformValidationError);
+      expect(() => add(link())).toThrow(message);
+    });
+
+    test('a feature without a FIPS endpoint on a FIPS private link', () => {
+      expect(() => link({ useFipsEndpoints: true }).addFeature(BedrockFeature.AGENTS_BUILD)).toThrow(/invalid useFipsEndpoints true\. bedrock-agent has no FIPS endpoint/);
+    });
+
+    test('a rejected value leaves the lists as they were', () => {
+      const l = link();
+      expect(() => l.addModel(NOVA_PRO, BedrockModel.parse('*'))).toThrow(PlatformValidationError);
+      expect(l.models).toHaveLength(DEFAULT_TEXT_MODELS.length);
+      expect(() => l.addFeature(BedrockFeature.MANTLE)).toThrow(PlatformValidationError);
+      expect(l.features).toEqual([BedrockFeature.RUNTIME]);
+    });
   });
 });
 

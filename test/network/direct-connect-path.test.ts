@@ -4,7 +4,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { PlatformValidationError } from '../../lib/core/errors';
 import { BedrockFeature, BedrockPrivateLink, DirectConnectPath, DirectConnectPathProps } from '../../lib/network';
 import { expectAcknowledgementsJustified, expectNoFindings, withoutCdkOwnAcknowledgements } from '../kit/nag';
+import { resolveIntrinsics } from '../kit/intrinsics';
 import { cdkJsonContext, synthesize } from '../kit/synth';
+import { endpointSummaries, routing, securityGroupRules } from './summaries';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const ON_PREMISES = ['192.168.0.0/16', '172.16.0.0/12'];
@@ -139,8 +141,16 @@ describe('DirectConnectPath with a virtual private gateway', () => {
     }
   });
 
-  test('template snapshot', () => {
-    expect(synth.json.Vgw).toMatchSnapshot();
+  test('what matters of the template: gateways and association, resolver, endpoints, security-group rules', () => {
+    const json = synth.json.Vgw;
+    const properties = (type: string) => ofType('Vgw', type).map(([id, r]) => ({ id, properties: resolveIntrinsics(r.Properties, ENV), dependsOn: r.DependsOn }));
+    expect({
+      gateways: ['AWS::DirectConnect::DirectConnectGateway', 'AWS::EC2::VPNGateway', 'AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::VPNGatewayRoutePropagation', 'AWS::DirectConnect::DirectConnectGatewayAssociation', 'AWS::DirectConnect::PrivateVirtualInterface'].map(properties),
+      resolver: properties('AWS::Route53Resolver::ResolverEndpoint').map(({ properties: p }) => ({ direction: p.Direction, protocols: p.Protocols, ipAddresses: p.IpAddresses })),
+      endpoints: endpointSummaries(json, ENV),
+      securityGroups: securityGroupRules(json, ENV),
+      routing: routing(json, ENV),
+    }).toMatchSnapshot();
   });
 });
 

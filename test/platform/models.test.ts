@@ -124,6 +124,6 @@ describe('BedrockPlatform model validation', () => {
   test('the default list is DEFAULT_TEXT_MODELS, for the endpoints and the invoker alike', () => {
     const p = new BedrockPlatform(stack(), 'Platform', { ...MINIMAL, access: { invoker } });
     expect(p.models.map((m) => m.identifier)).toEqual(['amazon.nova-micro-v1:0', 'amazon.nova-lite-v1:0', 'amazon.nova-pro-v1:0', 'amazon.titan-embed-text-v2:0']);
-    expect(p.privateLink!.models).toBe(p.models);
+    expect(p.privateLink!.models).toEqual(p.models);
   });
 });
