@@ -1,11 +1,13 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, requireModels } from './core/bedrock-model';
 import { PlatformValidationError } from './core/errors';
 import { PlatformKey, PlatformKeyProps } from './core/platform-key';
 import { AlertDestinationProps } from './governance/alert-topic';
-import { BedrockAuditTrail, BedrockAuditTrailProps, IBedrockAuditTrail } from './governance/bedrock-audit-trail';
+import { BedrockAuditTrail, BedrockAuditTrailProps } from './governance/bedrock-audit-trail';
 import { ModelInvocationLogging, ModelInvocationLoggingProps } from './governance/model-invocation-logging';
 import { BedrockFeature } from './network/bedrock-features';
 import { BedrockPrivateLink, BedrockPrivateLinkProps } from './network/bedrock-private-link';
@@ -18,6 +20,22 @@ import { INVOKER_MODEL_REQUIREMENTS } from './identity/invoker-policy';
 import { BedrockInvokerRole, BedrockInvokerRoleProps } from './identity/invoker-role';
 import { BedrockOperatorRole, BedrockOperatorRoleProps } from './identity/operator-role';
 import { AccessLogsBucket } from './data-protection/secure-bucket';
+
+/** What an auditor reads: the props of a {@link BedrockAuditorRole} that name the platform's records. */
+export interface AuditedResources {
+  /** Key that encrypts the records (decrypt is granted through S3 and CloudWatch Logs only). */
+  readonly encryptionKey: kms.IKey;
+  /** The platform's trail, when it created one. */
+  readonly trailArns: string[];
+  /** The log group the trail copies events to. */
+  readonly auditLogGroups: logs.ILogGroup[];
+  /** The trail's log-file bucket. */
+  readonly auditBuckets: s3.IBucket[];
+  /** The invocation-log group (prompts and responses: read only with `allowPromptPayloads`). */
+  readonly invocationLogGroups: logs.ILogGroup[];
+  /** The invocation-log bucket. */
+  readonly invocationLogBuckets: s3.IBucket[];
+}
 
 /** How applications reach Bedrock. PrivateLink is the default; the others are opt-in. */
 export interface PlatformNetworkProps {
@@ -92,6 +110,13 @@ export interface BedrockPlatformProps extends AlertDestinationProps {
   readonly models?: readonly BedrockModel[];
 
   /**
+   * An existing bucket for the S3 server access logs of every bucket the platform creates (e.g. the
+   * account's central access-log bucket). It must accept S3 log delivery.
+   * @default a new {@link AccessLogsBucket}, shared by the platform's buckets
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
    * Connection paths to Bedrock.
    * @default PrivateLink only, in a new isolated VPC
    */
@@ -104,7 +129,9 @@ export interface BedrockPlatformProps extends AlertDestinationProps {
   readonly audit?: Omit<BedrockAuditTrailProps, 'encryptionKey' | 'accessLogsBucket'> | false;
 
   /**
-   * Model invocation logging (account- and Region-wide); `false` to leave the setting alone.
+   * Model invocation logging. The setting is one per account and Region: a second platform in the
+   * same account and Region (or an account where someone else owns the setting) passes `false`,
+   * which leaves the setting alone.
    * @default logs to a KMS-encrypted log group and bucket, all modalities
    */
   readonly invocationLogging?: Omit<ModelInvocationLoggingProps, 'encryptionKey' | 'accessLogsBucket' | 'vpc'> | false;
@@ -130,8 +157,10 @@ export class BedrockPlatform extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** The platform key, when this construct created it. */
   public readonly platformKey?: PlatformKey;
-  /** Shared target of every bucket's access logs. */
-  public readonly accessLogs: AccessLogsBucket;
+  /** Where every bucket of the platform sends its server access logs (`accessLogsBucket`, or the one created). */
+  public readonly accessLogsBucket: s3.IBucket;
+  /** The access-log bucket, when this construct created it. */
+  public readonly accessLogs?: AccessLogsBucket;
   /** Path 1, when asked for. */
   public readonly publicPath?: PublicPath;
   /** Path 2, unless turned off. */
@@ -160,8 +189,13 @@ export class BedrockPlatform extends Construct {
       this.encryptionKey = this.platformKey.key;
     }
     const encryptionKey = this.encryptionKey;
-    this.accessLogs = new AccessLogsBucket(this, 'AccessLogs');
-    const accessLogsBucket = this.accessLogs.bucket;
+    if (props.accessLogsBucket) {
+      this.accessLogsBucket = props.accessLogsBucket;
+    } else {
+      this.accessLogs = new AccessLogsBucket(this, 'AccessLogs');
+      this.accessLogsBucket = this.accessLogs.bucket;
+    }
+    const accessLogsBucket = this.accessLogsBucket;
 
     const network = props.network ?? {};
     if (network.publicPath) {
@@ -223,6 +257,24 @@ export class BedrockPlatform extends Construct {
   }
 
   /**
+   * What an auditor of this platform reads, as the props of a {@link BedrockAuditorRole}: spread it
+   * into one you create yourself (`new BedrockAuditorRole(scope, 'Auditor', { trust, ...platform.auditedResources() })`).
+   * Lists are empty for parts that are turned off.
+   */
+  public auditedResources(): AuditedResources {
+    const audit = this.audit;
+    const logging = this.invocationLogging;
+    return {
+      encryptionKey: this.encryptionKey,
+      trailArns: audit?.trailArn ? [audit.trailArn] : [],
+      auditLogGroups: audit?.logGroup ? [audit.logGroup] : [],
+      auditBuckets: audit?.bucket ? [audit.bucket] : [],
+      invocationLogGroups: logging?.logGroup ? [logging.logGroup] : [],
+      invocationLogBuckets: logging?.bucket ? [logging.bucket] : [],
+    };
+  }
+
+  /**
    * The one model list, checked once with the prop names of this construct: for the endpoints, and
    * for the invoker when there is one; the 0.x per-construct lists are refused.
    */
@@ -266,7 +318,6 @@ export class BedrockPlatform extends Construct {
         ? new BedrockEnforcement(this, 'Enforcement', { ...switches, requirePrivatePath: privatePath })
         : undefined;
     const encryptionKey = this.encryptionKey;
-    const audit: IBedrockAuditTrail | undefined = this.audit; // the auditor needs only what an imported trail has too
     const logging = this.invocationLogging;
     return {
       enforcement,
@@ -287,12 +338,7 @@ export class BedrockPlatform extends Construct {
           // Every persona the platform builds is enforced, the read-only one too: its reads of
           // configuration and logs are held to the same network path and Regions.
           enforcement,
-          encryptionKey,
-          trailArns: audit?.trailArn ? [audit.trailArn] : undefined,
-          auditLogGroups: audit?.logGroup ? [audit.logGroup] : undefined,
-          auditBuckets: audit?.bucket ? [audit.bucket] : undefined,
-          invocationLogGroups: logging?.logGroup ? [logging.logGroup] : undefined,
-          invocationLogBuckets: logging?.bucket ? [logging.bucket] : undefined,
+          ...this.auditedResources(),
         }),
     };
   }

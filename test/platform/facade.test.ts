@@ -1,0 +1,54 @@
+import { Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { BedrockAuditorRole, BedrockPlatform, PersonaTrust } from '../../lib';
+import { synthesize } from '../kit/synth';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+let platforms: Record<string, BedrockPlatform> = {};
+
+// Two stacks of one account and Region: the first owns invocation logging, the second leaves the
+// account-wide setting alone, uses an existing access-log bucket, and an auditor made by hand.
+const synth = synthesize((app) => {
+  const first = new Stack(app, 'First', { env: ENV });
+  const second = new Stack(app, 'Second', { env: ENV });
+  const central = s3.Bucket.fromBucketName(second, 'CentralAccessLogs', 'central-access-logs-123456789012');
+  platforms = {
+    first: new BedrockPlatform(first, 'Platform'),
+    second: new BedrockPlatform(second, 'Platform', { invocationLogging: false, accessLogsBucket: central, audit: { highRiskAlerts: false } }),
+  };
+  new BedrockAuditorRole(first, 'ExternalAuditor', { trust: PersonaTrust.accounts(['210987654321']), ...platforms.first.auditedResources() });
+});
+
+const resources = (stack: string, type: string) => Object.entries(synth.json[stack].Resources as Record<string, any>).filter(([, r]) => r.Type === type);
+
+describe('BedrockPlatform facade', () => {
+  test('invocationLogging: false leaves the account-wide setting alone', () => {
+    expect(resources('First', 'Custom::BedrockModelInvocationLogging')).toHaveLength(1);
+    expect(resources('Second', 'Custom::BedrockModelInvocationLogging')).toEqual([]);
+    expect(resources('Second', 'AWS::Lambda::Function').map(([id]) => id).filter((id) => id.includes('InvocationLogging'))).toEqual([]);
+    expect(platforms.second.invocationLogging).toBeUndefined();
+  });
+
+  test('accessLogsBucket: every bucket logs to it and no access-log bucket is created', () => {
+    expect(platforms.second.accessLogs).toBeUndefined();
+    const buckets = resources('Second', 'AWS::S3::Bucket');
+    expect(buckets.length).toBeGreaterThan(0);
+    for (const [, bucket] of buckets) {
+      expect(bucket.Properties.LoggingConfiguration.DestinationBucketName).toBe('central-access-logs-123456789012');
+    }
+    // The first platform made its own, and its buckets log there.
+    expect(platforms.first.accessLogs?.bucket).toBe(platforms.first.accessLogsBucket);
+  });
+
+  test('auditedResources() names the trail and stores, with no undefined, for an auditor made by hand', () => {
+    const audited = platforms.first.auditedResources();
+    expect(audited.trailArns).toHaveLength(1);
+    expect(audited.auditBuckets).toEqual([platforms.first.audit!.bucket]);
+    expect(audited.invocationLogBuckets).toEqual([platforms.first.invocationLogging!.bucket]);
+    const none = platforms.second.auditedResources();
+    expect(none.invocationLogGroups).toEqual([]);
+    expect(none.invocationLogBuckets).toEqual([]);
+    const auditorPolicy = resources('First', 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith('ExternalAuditor'));
+    expect(JSON.stringify(auditorPolicy?.[1].Properties.PolicyDocument)).toContain('cloudtrail:LookupEvents');
+  });
+});
