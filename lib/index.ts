@@ -64,4 +64,4 @@ export type {
 
 // The facade: lib/platform.ts
 export { BedrockPlatform, DEFAULT_PRIVATE_FEATURES } from './platform';
-export type { BedrockPlatformProps, PlatformAccessProps, PlatformNetworkProps } from './platform';
+export type { AuditedResources, BedrockPlatformProps, PlatformAccessProps, PlatformNetworkProps } from './platform';

@@ -6,6 +6,8 @@
  * Prices are AWS list prices in us-east-1 (USD), as published on each service's pricing page and
  * checked in November 2026; other Regions differ by a few percent. 730 hours a month.
  */
+import { TemplateJson, TemplateResource } from './deploy-checks';
+
 const HOURS_PER_MONTH = 730;
 
 /** One priced line of an estimate. */
@@ -29,26 +31,23 @@ export interface CostEstimate {
   readonly unpriced: string[];
 }
 
-interface Resource {
-  Type: string;
-  Properties?: { VpcEndpointType?: string; SubnetIds?: unknown[]; IpAddresses?: unknown[] };
-}
-
-type Pricer = (r: Resource) => { item: string; quantity: number; unitMonthly: number } | undefined;
+type Pricer = (r: TemplateResource) => { item: string; quantity: number; unitMonthly: number } | undefined;
 
 const hourly = (usdPerHour: number) => usdPerHour * HOURS_PER_MONTH;
+/** Length of a literal list property; a token (e.g. `Fn::Split`) counts as one. */
+const listLength = (v: unknown) => (Array.isArray(v) ? v.length : 1);
 
 const PRICERS: Record<string, Pricer> = {
   'AWS::EC2::NatGateway': () => ({ item: 'NAT gateway (hourly, before data processing)', quantity: 1, unitMonthly: hourly(0.045) }),
   'AWS::EC2::EIP': () => ({ item: 'Public IPv4 address', quantity: 1, unitMonthly: hourly(0.005) }),
   'AWS::EC2::VPCEndpoint': (r) =>
     r.Properties?.VpcEndpointType === 'Interface'
-      ? { item: 'Interface VPC endpoint, per AZ', quantity: Math.max(1, (r.Properties?.SubnetIds ?? []).length), unitMonthly: hourly(0.01) }
+      ? { item: 'Interface VPC endpoint, per AZ', quantity: Math.max(1, listLength(r.Properties?.SubnetIds)), unitMonthly: hourly(0.01) }
       : undefined, // gateway endpoints (S3, DynamoDB) are free
   'AWS::KMS::Key': () => ({ item: 'KMS customer-managed key', quantity: 1, unitMonthly: 1 }),
   'AWS::Route53Resolver::ResolverEndpoint': (r) => ({
     item: 'Route 53 Resolver endpoint, per IP address',
-    quantity: Math.max(1, (r.Properties?.IpAddresses ?? []).length),
+    quantity: Math.max(1, listLength(r.Properties?.IpAddresses)),
     unitMonthly: hourly(0.125),
   }),
   'AWS::EC2::TransitGatewayAttachment': () => ({ item: 'Transit gateway attachment', quantity: 1, unitMonthly: hourly(0.05) }),
@@ -60,7 +59,7 @@ const PRICERS: Record<string, Pricer> = {
 const UNPRICED = new Set(['Custom::BedrockProvisionedThroughput', 'AWS::DirectConnect::Connection']);
 
 /** Estimates the fixed monthly cost of one CloudFormation template (as synthesized JSON). */
-export function estimateFixedMonthlyCost(template: { Resources?: Record<string, Resource> }): CostEstimate {
+export function estimateFixedMonthlyCost(template: TemplateJson): CostEstimate {
   const byItem = new Map<string, CostLine>();
   const unpriced = new Set<string>();
   for (const resource of Object.values(template.Resources ?? {})) {

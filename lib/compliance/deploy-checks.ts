@@ -16,7 +16,8 @@ export interface DeployProblem {
   readonly message: string;
 }
 
-interface TemplateResource {
+/** One resource of a CloudFormation template, as the checks read it. */
+export interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
   readonly DependsOn?: string | string[];

@@ -13,7 +13,7 @@ export type { CompliancePackOptions } from './packs';
 export { ControlTowerChecks } from './control-tower-checks';
 export type { ControlTowerChecksProps } from './control-tower-checks';
 export { deployProblems } from './deploy-checks';
-export type { DeployProblem, TemplateJson } from './deploy-checks';
+export type { DeployProblem, TemplateJson, TemplateResource } from './deploy-checks';
 export { readComplianceSummary } from './report';
 export type { ComplianceAcknowledgement, ComplianceFinding, ComplianceSummary } from './report';
 export { kmsKeyPolicyNoPublicPrincipal } from './rules/kms-key-policy-no-public-principal';
