@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['core', 'data-protection', 'identity', 'network', 'governance', 'compliance'];
+const LAYERS = ['core', 'data-protection', 'identity', 'network', 'governance', 'observability', 'compliance'];
 
 /** One no-restricted-imports rule per lib/ folder: every other folder (and the facade) it may not import. */
 function layerRules(allowed) {
@@ -46,6 +46,8 @@ export default tseslint.config(
     identity: ['core', 'data-protection'],
     network: ['core', 'data-protection'],
     governance: ['core', 'data-protection', 'identity', 'network'],
+    // Monitoring reads the alert topic, invocation logging (governance) and the alarm-name prefix (identity).
+    observability: ['core', 'data-protection', 'identity', 'governance'],
     compliance: ['core'],
   }),
   {

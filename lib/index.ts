@@ -62,6 +62,16 @@ export type {
   InvocationLogModalities, LogArchiveProps, ModelInvocationLoggingProps,
 } from './governance';
 
+// Monitoring: lib/observability
+export {
+  AlarmSeverity, BedrockAlarms, BedrockDashboard, BedrockMetrics, BedrockMonitoring, DASHBOARD_LIMITS, DEFAULT_MODEL_PRICES,
+  DEFAULT_MONITORING_THRESHOLDS, GuardrailMetrics, MAX_MONITORED_MODELS, metricModelIdOf, MODEL_PRICES_AS_OF, QuotaUsageSource,
+} from './observability';
+export type {
+  BedrockAlarmsProps, BedrockDashboardProps, BedrockMetricsOptions, BedrockMonitoringProps, ModelPrice, MonitoredGuardrail,
+  MonitoringThresholds, ResolvedThresholds, SeverityThresholds,
+} from './observability';
+
 // The facade: lib/platform.ts
 export { BedrockPlatform, DEFAULT_PRIVATE_FEATURES } from './platform';
 export type { AuditedResources, BedrockPlatformProps, PlatformAccessProps, PlatformNetworkProps } from './platform';

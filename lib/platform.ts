@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, requireModels } from './core/bedrock-model';
 import { PlatformValidationError } from './core/errors';
@@ -9,6 +10,7 @@ import { PlatformKey, PlatformKeyProps } from './core/platform-key';
 import { AlertDestinationProps } from './governance/alert-topic';
 import { BedrockAuditTrail, BedrockAuditTrailProps } from './governance/bedrock-audit-trail';
 import { ModelInvocationLogging, ModelInvocationLoggingProps } from './governance/model-invocation-logging';
+import { BedrockMonitoring, BedrockMonitoringProps } from './observability/bedrock-monitoring';
 import { BedrockFeature } from './network/bedrock-features';
 import { BedrockPrivateLink, BedrockPrivateLinkProps } from './network/bedrock-private-link';
 import { DirectConnectPath, DirectConnectPathProps } from './network/direct-connect-path';
@@ -20,6 +22,22 @@ import { INVOKER_MODEL_REQUIREMENTS } from './identity/invoker-policy';
 import { BedrockInvokerRole, BedrockInvokerRoleProps } from './identity/invoker-role';
 import { BedrockOperatorRole, BedrockOperatorRoleProps } from './identity/operator-role';
 import { AccessLogsBucket } from './data-protection/secure-bucket';
+
+/**
+ * The models CloudWatch reports per ModelId in this stack's Region: not patterns (`anthropic.*`),
+ * Mantle models (another endpoint and namespace) or custom models (invoked through a deployment or
+ * provisioned throughput, which are listed themselves).
+ */
+function monitorableModels(scope: Construct, models: readonly BedrockModel[]): BedrockModel[] {
+  const region = Stack.of(scope).region;
+  return models.filter(
+    (m) =>
+      !m.identifier.includes('*') &&
+      m.kind !== BedrockModelKind.MANTLE_MODEL &&
+      m.kind !== BedrockModelKind.CUSTOM_MODEL &&
+      (m.region === undefined || Token.isUnresolved(region) || m.region === region),
+  );
+}
 
 /** What an auditor reads: the props of a {@link BedrockAuditorRole} that name the platform's records. */
 export interface AuditedResources {
@@ -134,7 +152,15 @@ export interface BedrockPlatformProps extends AlertDestinationProps {
    * which leaves the setting alone.
    * @default logs to a KMS-encrypted log group and bucket, all modalities
    */
-  readonly invocationLogging?: Omit<ModelInvocationLoggingProps, 'encryptionKey' | 'accessLogsBucket' | 'vpc'> | false;
+  readonly invocationLogging?: Omit<ModelInvocationLoggingProps, 'encryptionKey' | 'accessLogsBucket' | 'vpc' | 'deliveryFailureAlarms'> | false;
+
+  /**
+   * Dashboards and alarms (severity-keyed, to the alert topic) on the platform's models, the
+   * required guardrail and invocation-log delivery; `false` for none.
+   * @default monitoring of every model in `models` that Bedrock reports metrics for in this Region
+   *   (none when there is no such model: only Mantle models or patterns)
+   */
+  readonly monitoring?: Omit<BedrockMonitoringProps, 'models' | 'encryptionKey' | 'invocationLogging' | 'alertTopic' | 'alertEmails'> | false;
 
   /**
    * Persona roles and enforcement switches.
@@ -171,6 +197,8 @@ export class BedrockPlatform extends Construct {
   public readonly audit?: BedrockAuditTrail;
   /** Model invocation logging, unless turned off. */
   public readonly invocationLogging?: ModelInvocationLogging;
+  /** Dashboards and alarms, unless turned off. */
+  public readonly monitoring?: BedrockMonitoring;
   /** Enforcement switches, when any is on. Its `serviceControlPolicyJson()` is the SCP for AWS Organizations. */
   public readonly enforcement?: BedrockEnforcement;
   /** Persona roles, when asked for. */
@@ -216,6 +244,9 @@ export class BedrockPlatform extends Construct {
       this.directConnect = new DirectConnectPath(this, 'DirectConnect', { ...network.directConnect, vpc: this.privateLink.vpc, privateLink: this.privateLink });
     }
 
+    // Only Mantle models or patterns (or monitoring off): nothing to monitor per model, and the
+    // invocation logging keeps its own delivery alarms.
+    const monitored = props.monitoring === false ? [] : monitorableModels(this, this.models);
     if (props.audit !== false) {
       this.audit = new BedrockAuditTrail(this, 'Audit', { alertTopic: props.alertTopic, alertEmails: props.alertEmails, ...props.audit, encryptionKey, accessLogsBucket });
     }
@@ -227,6 +258,8 @@ export class BedrockPlatform extends Construct {
         // One topic for alerts and alarms: the audit's (which already subscribed alertEmails), or the given one.
         alertTopic: this.audit?.alerts?.alertTopic ?? props.alertTopic,
         alertEmails: this.audit?.alerts ? undefined : props.alertEmails,
+        // Monitoring alarms on delivery failures (warning and critical) unless it is turned off.
+        deliveryFailureAlarms: monitored.length === 0,
         ...props.invocationLogging,
         encryptionKey,
         accessLogsBucket,
@@ -244,6 +277,19 @@ export class BedrockPlatform extends Construct {
       this.builder = access.builder;
       this.operator = access.operator;
       this.auditor = access.auditor;
+    }
+    if (monitored.length > 0 && props.monitoring !== false) {
+      const guardrail = this.enforcement?.requiredGuardrail;
+      this.monitoring = new BedrockMonitoring(this, 'Monitoring', {
+        ...props.monitoring,
+        models: monitored,
+        guardrails: props.monitoring?.guardrails ?? (guardrail ? [{ guardrailArn: guardrail.guardrailArn, guardrailVersion: guardrail.guardrailVersion }] : undefined),
+        invocationLogging: this.invocationLogging,
+        // One topic for every alert: the audit's (already mailed to alertEmails), or the given one.
+        alertTopic: this.audit?.alerts?.alertTopic ?? this.invocationLogging?.alertTopic ?? props.alertTopic,
+        alertEmails: this.audit?.alerts || this.invocationLogging ? undefined : props.alertEmails,
+        encryptionKey: this.encryptionKey,
+      });
     }
   }
 

@@ -423,7 +423,7 @@ async function main(): Promise<void> {
   const queue = targets(args);
   const outcomes: Outcome[] = [];
   // Two at a time: CI has two cores, and each synth is one busy node process.
-  const workers = Array.from({ length: Math.min(2, queue.length) }, async () => {
+  const workers = Array.from({ length: Math.min(Number(process.env.BSP_SYNTH_PARALLEL ?? 2), queue.length) }, async () => {
     for (let t = queue.shift(); t; t = queue.shift()) {
       const outcome = await synthesizeTarget(t, options);
       console.log(outcome.lines.join('\n') + '\n');

@@ -42,7 +42,9 @@ function run(stage: Stage): Promise<number> {
     const child = spawn(stage.command, stage.args, {
       cwd: ROOT,
       stdio: 'inherit',
-      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      // Control Tower findings cached by rule contents and template slice (see ControlTowerChecks):
+      // the stages synthesize many templates that share slices, such as a stack's default key.
+      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', BSP_CONTROL_TOWER_CACHE: process.env.BSP_CONTROL_TOWER_CACHE ?? path.join(ROOT, '.cache', 'control-tower') },
     });
     child.on('error', (e) => {
       console.error(`cannot start ${stage.command}: ${e.message}`);

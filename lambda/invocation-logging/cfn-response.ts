@@ -5,6 +5,7 @@
 import * as http from 'http';
 import * as https from 'https';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { responseUrlProblem } from './logic';
 
 /** CloudFormation's limit on the whole response document. */
 const MAX_BODY_BYTES = 4096;
@@ -53,9 +54,9 @@ export function responseBody(
  * loopback address (the local server of the handler's tests), never across a network.
  */
 function transportFor(url: URL): typeof https | typeof http {
-  if (url.protocol === 'https:') return https;
-  if (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return http;
-  throw new Error(`refusing to send the CloudFormation response over ${url.protocol} to ${url.hostname}`);
+  const problem = responseUrlProblem(url.href);
+  if (problem) throw new Error(problem);
+  return url.protocol === 'https:' ? https : http;
 }
 
 /** PUTs `body` to `responseUrl` once; resolves on 2xx, rejects otherwise, and after `timeoutMs` in all (connect to last byte). */

@@ -157,6 +157,9 @@ export function createHandler(deps: HandlerDependencies) {
         log({ level: 'INFO', message: 'deleted the invocation logging resource', action: plan.action, note: plan.note });
         return { status: 'SUCCESS', physicalId: event.PhysicalResourceId };
       }
+      default:
+        // inspectEvent admits only the three types; should that ever change, fail rather than answer nothing.
+        throw new Error(`unknown RequestType ${JSON.stringify((event as { RequestType?: unknown }).RequestType)}`);
     }
   }
 

@@ -141,10 +141,13 @@ export type PhysicalIdState =
 export function decodePhysicalId(physicalId: string | undefined): PhysicalIdState {
   if (physicalId === NO_PREVIOUS_ID) return { kind: 'applied' };
   if (physicalId === NOT_APPLIED_ID) return { kind: 'not-applied' };
-  if (physicalId?.startsWith(ENCODED_MARK)) {
+  if (typeof physicalId === 'string' && physicalId.startsWith(ENCODED_MARK)) {
     try {
       const json = inflateRawSync(Buffer.from(physicalId.slice(ENCODED_MARK.length), 'base64url')).toString('utf8');
-      return { kind: 'applied', previous: JSON.parse(json) as LoggingConfig };
+      const previous = JSON.parse(json) as unknown;
+      // Only a configuration with a destination was ever recorded; anything else is not our id.
+      const config = typeof previous === 'object' && previous !== null && !Array.isArray(previous) ? normalize(previous as LoggingConfig) : undefined;
+      return config && (config.cloudWatchConfig || config.s3Config) ? { kind: 'applied', previous: config } : { kind: 'unknown' };
     } catch {
       return { kind: 'unknown' };
     }
@@ -274,6 +277,23 @@ export function planDelete(physicalId: string | undefined, current: LoggingConfi
 
 export const REQUEST_TYPES = ['Create', 'Update', 'Delete'] as const;
 
+/**
+ * Why the handler cannot answer at `url`, or undefined when it can: CloudFormation's pre-signed
+ * URL is https; plain http only to the loopback interface (the handler's tests). Checked before
+ * anything changes, so a change is never made that could not be reported.
+ */
+export function responseUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'the event has no valid ResponseURL, so there is nowhere to send the answer';
+  }
+  if (parsed.protocol === 'https:') return undefined;
+  if (parsed.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname)) return undefined;
+  return `refusing to send the CloudFormation response over ${parsed.protocol} to ${parsed.hostname}`;
+}
+
 /** What the handler can do with an event: handle it, or answer FAILED (when there is a URL to answer to). */
 export type EventCheck =
   | { readonly kind: 'valid'; readonly event: CloudFormationCustomResourceEvent }
@@ -295,15 +315,8 @@ function shortValue(value: unknown): string {
 export function inspectEvent(raw: unknown): EventCheck {
   if (typeof raw !== 'object' || raw === null) return { kind: 'invalid', reason: 'the event is not an object', physicalId: NOT_APPLIED_ID };
   const e = raw as Record<string, unknown>;
-  let responseUrl: string | undefined;
-  if (typeof e.ResponseURL === 'string') {
-    try {
-      new URL(e.ResponseURL);
-      responseUrl = e.ResponseURL;
-    } catch {
-      responseUrl = undefined;
-    }
-  }
+  const urlProblem = typeof e.ResponseURL === 'string' ? responseUrlProblem(e.ResponseURL) : 'the event has no valid ResponseURL, so there is nowhere to send the answer';
+  const responseUrl = urlProblem === undefined ? (e.ResponseURL as string) : undefined;
   const hasPhysicalId = typeof e.PhysicalResourceId === 'string' && e.PhysicalResourceId.length > 0;
   const invalid = (reason: string): EventCheck => ({
     kind: 'invalid',
@@ -311,7 +324,7 @@ export function inspectEvent(raw: unknown): EventCheck {
     responseUrl,
     physicalId: hasPhysicalId ? (e.PhysicalResourceId as string) : NOT_APPLIED_ID,
   });
-  if (!responseUrl) return invalid('the event has no valid ResponseURL, so there is nowhere to send the answer');
+  if (!responseUrl) return invalid(urlProblem ?? 'the event has no valid ResponseURL');
   if (!(REQUEST_TYPES as readonly unknown[]).includes(e.RequestType)) return invalid(`unknown RequestType ${shortValue(e.RequestType)}: expected Create, Update or Delete`);
   if (e.RequestType !== 'Create' && !hasPhysicalId) {
     return invalid(`${e.RequestType as string} events need a PhysicalResourceId string, got ${shortValue(e.PhysicalResourceId)}`);

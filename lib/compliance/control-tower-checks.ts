@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,6 +16,16 @@ export interface ControlTowerChecksProps {
    * @default none
    */
   readonly disabledRules?: string[];
+}
+
+type Violation = PolicyValidationPluginReportBeta1['violations'][number];
+/** Stands for the template's path in cached findings (the path differs from run to run). */
+const TEMPLATE = '<template>';
+const ruleTexts = new Map<string, string>();
+function ruleText(file: string): string {
+  let text = ruleTexts.get(file);
+  if (text === undefined) ruleTexts.set(file, (text = fs.readFileSync(file, 'utf8')));
+  return text;
 }
 
 /** `AWS::Service::Type` names a rule file mentions, per file (the rule files never change at run time). */
@@ -58,7 +69,10 @@ function guardRuns(template: { Resources?: Record<string, { Type?: string }> }, 
   }
   return [...byTypes].map(([key, groupRules]) => {
     const types = new Set(key.split(','));
-    return { rules: groupRules, template: { ...template, Resources: Object.fromEntries(resources.filter(([, r]) => r.Type && types.has(r.Type))) } };
+    // Only what resource rules can read (no Outputs, Metadata or Description), so equal slices of
+    // different templates are equal.
+    const { Parameters, Conditions, Mappings } = template as Record<string, unknown>;
+    return { rules: groupRules, template: { Parameters, Conditions, Mappings, Resources: Object.fromEntries(resources.filter(([, r]) => r.Type && types.has(r.Type))) } };
   });
 }
 
@@ -91,16 +105,19 @@ export class ControlTowerChecks implements IPolicyValidationPluginBeta1 {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { CfnGuardValidator: Validator } = require('@cdklabs/cdk-validator-cfnguard') as { CfnGuardValidator: typeof CfnGuardValidator };
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bsp-guard-'));
-    const violations: PolicyValidationPluginReportBeta1['violations'][number][] = [];
+    const violations: Violation[] = [];
     try {
       for (const templatePath of context.templatePaths) {
         const template = JSON.parse(fs.readFileSync(templatePath, 'utf8')) as { Resources?: Record<string, { Type?: string }> };
         for (const [n, group] of guardRuns(template, rules).entries()) {
-          const partPath = path.join(scratch, `${n}-${path.basename(templatePath)}`);
-          fs.writeFileSync(partPath, JSON.stringify(group.template));
-          const report = new Validator({ controlTowerRulesEnabled: false, rules: group.rules }).validate({ ...context, templatePaths: [partPath] });
-          for (const v of report.violations) {
-            violations.push({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: r.templatePath === partPath ? templatePath : r.templatePath })) });
+          const found = this.cached(group, () => {
+            const partPath = path.join(scratch, `${n}-${path.basename(templatePath)}`);
+            fs.writeFileSync(partPath, JSON.stringify(group.template));
+            const report = new Validator({ controlTowerRulesEnabled: false, rules: group.rules }).validate({ ...context, templatePaths: [partPath] });
+            return report.violations.map((v) => ({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: r.templatePath === partPath ? TEMPLATE : r.templatePath })) }));
+          });
+          for (const v of found) {
+            violations.push({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: r.templatePath === TEMPLATE ? templatePath : r.templatePath })) });
           }
         }
       }
@@ -108,6 +125,28 @@ export class ControlTowerChecks implements IPolicyValidationPluginBeta1 {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
     return { success: violations.length === 0, violations };
+  }
+
+  /**
+   * The findings of one guard run, from the cache directory named by BSP_CONTROL_TOWER_CACHE when
+   * set (the test suite sets it: its many small templates repeat the same slices, e.g. a stack's
+   * default key), else computed. The key covers the rules' contents and the slice, so a changed rule
+   * or resource is never served a stale answer.
+   */
+  private cached(group: { rules: string[]; template: object }, run: () => Violation[]): Violation[] {
+    const dir = process.env.BSP_CONTROL_TOWER_CACHE;
+    if (!dir) return run();
+    const hash = crypto.createHash('sha256').update(this.version);
+    for (const rule of group.rules) hash.update(path.basename(rule)).update(ruleText(rule));
+    const file = path.join(dir, `${hash.update(JSON.stringify(group.template)).digest('hex')}.json`);
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Violation[];
+    const found = run();
+    fs.mkdirSync(dir, { recursive: true });
+    // Write then rename: another jest worker may read the same entry at the same time.
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, JSON.stringify(found));
+    fs.renameSync(temp, file);
+    return found;
   }
 
 }

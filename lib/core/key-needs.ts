@@ -2,6 +2,7 @@ import { Annotations, AspectPriority, Aspects, IAspect, Stack, Token } from 'aws
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { PlatformValidationError } from './errors';
 
 /**
  * AWS services that use a key on their own behalf (as a service principal), so that the key policy
@@ -39,6 +40,7 @@ function servicePrincipal(consumer: KeyConsumer, region: string): string {
  * with the condition that stops a confused deputy; see `PlatformKey.consumerStatements`.
  */
 export function keyConsumerStatements(scope: IConstruct, consumers: readonly KeyConsumer[] = ALL_KEY_CONSUMERS): iam.PolicyStatement[] {
+  const wanted = requireKeyConsumers(scope, 'consumers', consumers);
   const stack = Stack.of(scope);
   const { account, region, partition } = stack;
   const sourceAccount = { 'aws:SourceAccount': account };
@@ -98,7 +100,21 @@ export function keyConsumerStatements(scope: IConstruct, consumers: readonly Key
       }),
     ],
   };
-  return [...new Set(consumers)].flatMap((c) => builders[c]());
+  return wanted.flatMap((c) => builders[c]());
+}
+
+/**
+ * Checks a list of consumers from any caller (JavaScript included: a string such as `'s3'`, a
+ * hole, a string where the list belongs); returns it without duplicates, in the order given.
+ */
+export function requireKeyConsumers(scope: IConstruct, prop: string, consumers: readonly KeyConsumer[] | undefined): readonly KeyConsumer[] {
+  if (consumers === undefined) return [];
+  const allowed = `Allowed values: ${ALL_KEY_CONSUMERS.map((c) => `KeyConsumer.${enumName(c)} ('${c}')`).join(', ')}.`;
+  if (!Array.isArray(consumers)) throw new PlatformValidationError(scope, prop, consumers, `Must be a list of KeyConsumer. ${allowed}`);
+  consumers.forEach((c, i) => {
+    if (!ALL_KEY_CONSUMERS.includes(c)) throw new PlatformValidationError(scope, `${prop}[${i}]`, c, allowed);
+  });
+  return [...new Set(consumers)];
 }
 
 /** One construct's need of one service on one key. */
@@ -140,6 +156,7 @@ function keyOf(key: kms.IKey): kms.IKey {
  * `key` may be undefined (an imported bucket or topic whose key is unknown): nothing is recorded.
  */
 export function declareKeyNeeds(user: IConstruct, key: kms.IKey | undefined, consumers: readonly KeyConsumer[]): void {
+  requireKeyConsumers(user, 'consumers', consumers);
   if (!key || consumers.length === 0) return;
   const target = keyOf(key);
   const needs = NEEDS.get(target) ?? [];

@@ -5,8 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { PlatformValidationError } from './errors';
-import { ALL_KEY_CONSUMERS, declareKeyPolicyAdmits, KeyConsumer, keyConsumerStatements, keyNeedsOf, markKeyPolicyManaged } from './key-needs';
-import { isResolved, requireIntegerInRange, requirePattern } from './validate';
+import { ALL_KEY_CONSUMERS, declareKeyPolicyAdmits, KeyConsumer, keyConsumerStatements, keyNeedsOf, markKeyPolicyManaged, requireKeyConsumers } from './key-needs';
+import { deploymentTarget, isResolved, isToken, optionalString, requireIntegerInRange, requirePattern, requireProps, requireRemovalPolicy } from './validate';
 
 // KeyConsumer lives with the needs that name it; re-exported where it always was.
 export { ALL_KEY_CONSUMERS, KeyConsumer } from './key-needs';
@@ -103,7 +103,13 @@ export interface PlatformKeyProps {
 }
 
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-const ALIAS_NAME = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
+const ALIAS_NAME = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]+$/;
+/**
+ * KMS limits: alias names of 1 to 256 characters (https://docs.aws.amazon.com/kms/latest/developerguide/alias-create.html),
+ * descriptions of up to 8192 (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html).
+ */
+const MAX_ALIAS_LENGTH = 256;
+const MAX_DESCRIPTION_LENGTH = 8192;
 
 /** Construct id, under its stack, of the key {@link PlatformKey.of} returns. */
 const DEFAULT_KEY_ID = 'BedrockPlatformDefaultKey';
@@ -199,21 +205,32 @@ export class PlatformKey extends PlatformKeyBase {
     super(scope, id);
     Object.defineProperty(this, PLATFORM_KEY, { value: true });
     const stack = Stack.of(this);
+    props = requireProps(this, props);
     const consumers = requireConsumers(this, props.consumers);
+    // A token (e.g. a CfnParameter) goes to CloudFormation as is: aws-cdk-lib's Duration checks
+    // would compare its encoded number (about -1.888e+289) with KMS's range.
     const rotationPeriodDays = requireIntegerInRange(this, 'rotationPeriodDays', props.rotationPeriodDays ?? 365, 90, 2560);
     const pendingWindowDays = requireIntegerInRange(this, 'pendingWindowDays', props.pendingWindowDays ?? 30, 7, 30);
     const aliasName = props.alias ?? `alias/bedrock-platform/${stack.stackName}`;
+    if (typeof aliasName === 'string' && isResolved(aliasName) && aliasName.length > MAX_ALIAS_LENGTH) {
+      throw new PlatformValidationError(this, 'alias', aliasName, `KMS allows alias names of at most ${MAX_ALIAS_LENGTH} characters, 'alias/' included; this one has ${aliasName.length}.`);
+    }
     requirePattern(this, 'alias', aliasName, ALIAS_NAME, "'alias/' followed by letters, digits, '/', '_' or '-' (not 'alias/aws/', which AWS reserves)");
-    this.claimAlias(stack, aliasName);
+    const description = optionalString(this, 'description', props.description, MAX_DESCRIPTION_LENGTH, 'a string (the description KMS shows)');
+    const removalPolicy = requireRemovalPolicy(this, 'removalPolicy', props.removalPolicy, 'A KMS key');
+    this.claimAlias(aliasName);
     this.explicitConsumers = consumers;
 
     this.key = new kms.Key(this, 'Key', {
-      description: props.description ?? 'Customer-managed key of the Amazon Bedrock platform',
+      description: description ?? 'Customer-managed key of the Amazon Bedrock platform',
       enableKeyRotation: true,
-      rotationPeriod: Duration.days(rotationPeriodDays),
-      pendingWindow: Duration.days(pendingWindowDays),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      rotationPeriod: isToken(rotationPeriodDays) ? undefined : Duration.days(rotationPeriodDays),
+      pendingWindow: isToken(pendingWindowDays) ? undefined : Duration.days(pendingWindowDays),
+      removalPolicy: removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    const cfnKey = this.key.node.defaultChild as kms.CfnKey;
+    if (isToken(rotationPeriodDays)) cfnKey.rotationPeriodInDays = rotationPeriodDays;
+    if (isToken(pendingWindowDays)) cfnKey.pendingWindowInDays = pendingWindowDays;
     markKeyPolicyManaged(this.key);
     this.key.addToResourcePolicy(PlatformKey.grantRestrictionStatement());
     // The consumer statements are written at synthesis, when every user has declared its needs, in
@@ -269,20 +286,19 @@ export class PlatformKey extends PlatformKeyBase {
    * rather than renamed: an alias is what applications and policies name, and moving it silently
    * to another key would redirect them.
    */
-  private claimAlias(stack: Stack, aliasName: string): void {
+  private claimAlias(aliasName: string): void {
     if (!isResolved(aliasName)) return;
     const root = this.node.root;
     const byName = ALIASES.get(root) ?? new Map<string, PlatformKey>();
     ALIASES.set(root, byName);
-    const where = isResolved(stack.account) && isResolved(stack.region) ? `${stack.account}/${stack.region}` : `stack:${stack.node.path}`;
-    const claim = `${where} ${aliasName}`;
+    const claim = `${deploymentTarget(this)} ${aliasName}`;
     const other = byName.get(claim);
     if (other) {
       throw new PlatformValidationError(
         this,
         'alias',
         aliasName,
-        `${other.node.path} already has this alias, and an alias names one key per account and Region. Pass a distinct alias to one of the two keys, or share one key between the constructs (pass its key as their encryptionKey).`,
+        `${other.node.path} already has this alias in ${deploymentTarget(this)}, and an alias names one key per account and Region. Pass a distinct alias to one of the two keys, or share one key between the constructs (pass its key as their encryptionKey).`,
       );
     }
     byName.set(claim, this);
@@ -291,10 +307,7 @@ export class PlatformKey extends PlatformKeyBase {
 
 /** Checks a `consumers` list against {@link KeyConsumer}; returns it without duplicates. */
 function requireConsumers(scope: IConstruct, consumers: readonly KeyConsumer[] | undefined): readonly KeyConsumer[] {
-  for (const c of consumers ?? []) {
-    if (!ALL_KEY_CONSUMERS.includes(c)) throw new PlatformValidationError(scope, 'consumers', c, `Allowed values: ${ALL_KEY_CONSUMERS.join(', ')}.`);
-  }
-  return [...new Set(consumers ?? [])];
+  return requireKeyConsumers(scope, 'consumers', consumers);
 }
 
 /** An existing customer-managed key, by ARN, with the services its policy is declared to admit. */
@@ -304,7 +317,8 @@ class ImportedPlatformKey extends PlatformKeyBase {
 
   constructor(scope: Construct, id: string, attrs: PlatformKeyAttributes) {
     super(scope, id);
-    if (isResolved(attrs.keyArn) && !KEY_ARN.test(attrs.keyArn)) {
+    attrs = requireProps(this, attrs);
+    if (typeof attrs.keyArn !== 'string' || (isResolved(attrs.keyArn) && !KEY_ARN.test(attrs.keyArn))) {
       throw new PlatformValidationError(
         this,
         'keyArn',

@@ -1,5 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { PlatformValidationError } from './errors';
 
 /*
  * cdk-nag's AwsSolutions-IAM5 reports each wildcard resource of an Allow statement as
@@ -45,12 +46,44 @@ export function acknowledgeWildcardResources(policy: IConstruct, resources: read
   for (const resource of resources) {
     const name = nagResourceName(policy, resource);
     if (!name.includes('*') || seen.has(name)) continue;
+    const id = acknowledgementId(policy, resource, name);
     seen.add(name);
-    Validations.of(policy).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${name}]`, reason });
+    Validations.of(policy).acknowledge({ id, reason });
   }
 }
 
 /** The acknowledgement id of the AwsSolutions-IAM5 finding for wildcard `resource` of a policy in `scope`'s stack. */
 export function wildcardResourceFinding(scope: IConstruct, resource: string): string {
-  return `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(scope, resource)}]`;
+  return acknowledgementId(scope, resource, nagResourceName(scope, resource));
+}
+
+/**
+ * The id of the IAM5 finding of `resource`, or a library error naming it. aws-cdk-lib parses an
+ * acknowledgement id and has no escape: brackets, parentheses and braces must pair up, so a value
+ * such as `trail/{x}` cannot be acknowledged at all. No ARN of a real resource has an unpaired one
+ * (policy variables `${aws:username}` flatten to `<aws:username>`): it is a typo, refused here
+ * with the value, not deep inside aws-cdk-lib.
+ */
+function acknowledgementId(scope: IConstruct, resource: string, name: string): string {
+  const unpaired = unpairedBracket(name);
+  if (unpaired !== undefined) {
+    throw new PlatformValidationError(
+      scope,
+      'resources',
+      resource,
+      `The resource has an unpaired '${unpaired}', which no ARN has and which cannot be named in a cdk-nag acknowledgement: check the ARN (a policy variable is written \${aws:username}).`,
+    );
+  }
+  return `AwsSolutions::AwsSolutions-IAM5[Resource::${name}]`;
+}
+
+/** The first bracket of `text` that does not pair up, the way aws-cdk-lib parses validation ids; undefined when all do. */
+export function unpairedBracket(text: string): string | undefined {
+  const open: string[] = [];
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  for (const c of text) {
+    if (c === '(' || c === '[' || c === '{') open.push(c);
+    else if (pairs[c] !== undefined && open.pop() !== pairs[c]) return c;
+  }
+  return open[0];
 }

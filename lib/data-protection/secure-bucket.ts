@@ -3,12 +3,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { requireIntegerInRange } from '../core/validate';
+import { PlatformValidationError } from '../core/errors';
+import { PlatformKey } from '../core/platform-key';
+import { optionalBucket, optionalKey, optionalString, requireIntegerInRange, requireList, requireProps, requireRemovalPolicy } from '../core/validate';
 
 /** Properties of a {@link SecureBucket}. */
 export interface SecureBucketProps {
-  /** Key that encrypts every object (SSE-KMS with an S3 Bucket Key to keep KMS request costs down). */
-  readonly encryptionKey: kms.IKey;
+  /**
+   * Key that encrypts every object (SSE-KMS with an S3 Bucket Key to keep KMS request costs down),
+   * a key of the stack's Region. Never unencrypted: without a key, the stack's default key.
+   * @default the stack's default key ({@link PlatformKey.of})
+   */
+  readonly encryptionKey?: kms.IKey;
 
   /**
    * Bucket that receives this bucket's server access logs.
@@ -35,7 +41,7 @@ export interface SecureBucketProps {
   readonly objectLockRetention?: s3.ObjectLockRetention;
 
   /**
-   * What happens to the bucket when it leaves the stack.
+   * What happens to the bucket when it leaves the stack (not SNAPSHOT: buckets have none).
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -92,11 +98,12 @@ export class AccessLogsBucket extends Construct {
   constructor(scope: Construct, id: string, props: { removalPolicy?: RemovalPolicy; expireAfterDays?: number } = {}) {
     super(scope, id);
     useBucketPolicyForLogDelivery(this);
+    props = requireProps(this, props);
     const expireAfterDays = requireIntegerInRange(this, 'expireAfterDays', props.expireAfterDays ?? 400, 1, 36500);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       ...BASELINE,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: requireRemovalPolicy(this, 'removalPolicy', props.removalPolicy, 'An S3 bucket') ?? RemovalPolicy.RETAIN,
       lifecycleRules: [
         { transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }], expiration: Duration.days(expireAfterDays), noncurrentVersionExpiration: Duration.days(30) },
       ],
@@ -135,20 +142,29 @@ export class SecureBucket extends Construct {
   /** Where its access logs go. */
   public readonly accessLogsBucket: s3.IBucket;
 
-  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+  constructor(scope: Construct, id: string, props: SecureBucketProps = {}) {
     super(scope, id);
     useBucketPolicyForLogDelivery(this);
-    this.accessLogsBucket = props.accessLogsBucket ?? new AccessLogsBucket(this, 'AccessLogs', { removalPolicy: props.removalPolicy }).bucket;
+    props = requireProps(this, props);
+    const encryptionKey = optionalKey(this, 'encryptionKey', props.encryptionKey) ?? PlatformKey.of(this).key;
+    const removalPolicy = requireRemovalPolicy(this, 'removalPolicy', props.removalPolicy, 'An S3 bucket');
+    // S3 object keys (and so prefixes) are at most 1024 bytes.
+    const accessLogsPrefix = optionalString(this, 'accessLogsPrefix', props.accessLogsPrefix, 1024);
+    const lifecycleRules = props.lifecycleRules === undefined ? undefined : [...requireList(this, 'lifecycleRules', props.lifecycleRules)];
+    if (props.objectLockRetention !== undefined && !(props.objectLockRetention instanceof s3.ObjectLockRetention)) {
+      throw new PlatformValidationError(this, 'objectLockRetention', props.objectLockRetention, 'Must be an s3.ObjectLockRetention, e.g. s3.ObjectLockRetention.governance(Duration.days(365)).');
+    }
+    this.accessLogsBucket = optionalBucket(this, 'accessLogsBucket', props.accessLogsBucket) ?? new AccessLogsBucket(this, 'AccessLogs', { removalPolicy }).bucket;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       ...BASELINE,
       encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
+      encryptionKey,
       bucketKeyEnabled: true,
       serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: props.accessLogsPrefix ?? `${id}/`,
+      serverAccessLogsPrefix: accessLogsPrefix ?? `${id}/`,
       // Without rules of the caller's, housekeeping that deletes no data: unfinished uploads are
       // aborted and old versions move to cold storage (CT.S3.PR.3, CT.S3.PR.6).
-      lifecycleRules: props.lifecycleRules ?? [
+      lifecycleRules: lifecycleRules ?? [
         {
           id: 'Housekeeping',
           abortIncompleteMultipartUploadAfter: Duration.days(7),
@@ -157,7 +173,7 @@ export class SecureBucket extends Construct {
       ],
       objectLockEnabled: props.objectLockRetention ? true : undefined,
       objectLockDefaultRetention: props.objectLockRetention,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicy ?? RemovalPolicy.RETAIN,
     });
     acknowledgeNoReplication(this.bucket);
     sendEventsToEventBridge(this.bucket);

@@ -5,9 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
+import { PlatformValidationError } from '../core/errors';
 import { declareKeyNeeds, KeyConsumer, keyConsumerStatements } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
-import { isResolved, requireEmailAddresses, requirePattern } from '../core/validate';
+import { isResolved, optionalConstruct, optionalKey, requireEmailAddresses, requirePattern, requireProps } from '../core/validate';
 import { SecureTopic } from '../data-protection/secure-topic';
 
 /**
@@ -274,12 +275,15 @@ export class AlertTopic extends AlertTopicBase {
 
   constructor(scope: Construct, id: string, props: AlertTopicProps = {}) {
     super(scope, id);
+    props = requireProps(this, props);
     const emails = requireEmailAddresses(this, 'alertEmails', props.alertEmails);
-    if (props.topic) {
-      this.topic = props.topic;
-      this.encryptionKey = props.topic.masterKey;
+    const topic = optionalConstruct(this, 'topic', props.topic, 'topicArn', 'an sns.ITopic of this app (for another app\'s topic use AlertTopic.fromAlertTopicAttributes)');
+    const encryptionKey = optionalKey(this, 'encryptionKey', props.encryptionKey);
+    if (topic) {
+      this.topic = topic;
+      this.encryptionKey = topic.masterKey;
     } else {
-      this.encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
+      this.encryptionKey = encryptionKey ?? PlatformKey.of(this).key;
       this.topic = new SecureTopic(this, 'Topic', { encryptionKey: this.encryptionKey, displayName: props.displayName ?? 'Bedrock platform alerts' });
     }
     subscribeEmails(this, this.topic, emails);
@@ -292,6 +296,9 @@ class ImportedAlertTopic extends AlertTopicBase {
 
   constructor(scope: Construct, id: string, attrs: AlertTopicAttributes) {
     super(scope, id);
+    attrs = requireProps(this, attrs);
+    if (typeof attrs.topicArn !== 'string') throw new PlatformValidationError(this, 'topicArn', attrs.topicArn, 'Must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:security-alerts.');
+    optionalKey(this, 'encryptionKey', attrs.encryptionKey);
     requirePattern(this, 'topicArn', attrs.topicArn, TOPIC_ARN, 'an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:security-alerts');
     this.topic = sns.Topic.fromTopicArn(this, 'Topic', attrs.topicArn);
     this.encryptionKey = attrs.encryptionKey;
@@ -300,7 +307,8 @@ class ImportedAlertTopic extends AlertTopicBase {
 
 /** Subscribes `emails` to `topic` as `<scope>/Email<i>` (stable ids: a replaced subscription must be confirmed again). */
 function subscribeEmails(scope: Construct, topic: sns.ITopic, emails: readonly string[]): void {
-  emails.forEach((address, i) => {
+  // An address listed twice is one subscriber: one subscription (the ids of the first ones stay).
+  [...new Set(emails)].forEach((address, i) => {
     const subscription = new sns.Subscription(scope, `Email${i}`, { topic, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: address });
     Validations.of(subscription).acknowledge({
       id: 'Serverless::Serverless-SNSRedrivePolicy',

@@ -8,7 +8,19 @@ import { Construct, IConstruct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
 import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
-import { requireEmailAddresses, requireOneOf, requirePattern } from '../core/validate';
+import {
+  optionalBoolean,
+  optionalBucket,
+  optionalConstruct,
+  optionalKey,
+  requireEmailAddresses,
+  requireList,
+  requireOneOf,
+  requirePattern,
+  requireProps,
+  requireRemovalPolicy,
+  requireRetentionDays,
+} from '../core/validate';
 import { SecureBucket } from '../data-protection/secure-bucket';
 import { SecureLogGroup } from '../data-protection/secure-log-group';
 import { ALL_BEDROCK_DATA_EVENTS, BedrockDataEvents, DEFAULT_BEDROCK_DATA_EVENTS } from './bedrock-data-events';
@@ -196,12 +208,12 @@ export class BedrockAuditTrail extends BedrockAuditTrailBase {
 
   constructor(scope: Construct, id: string, props: BedrockAuditTrailProps = {}) {
     super(scope, id);
+    props = checkedProps(this, props);
     const createTrail = props.createTrail ?? true;
     const highRiskAlerts = props.highRiskAlerts ?? true;
     if (!createTrail && !highRiskAlerts) {
       throw new PlatformValidationError(this, 'highRiskAlerts', false, 'With createTrail false the construct only creates the alerts; leave highRiskAlerts on, or do not create the construct.');
     }
-    requireEmailAddresses(this, 'alertEmails', props.alertEmails);
     this.encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
 
     if (createTrail) {
@@ -230,8 +242,8 @@ export class BedrockAuditTrail extends BedrockAuditTrailBase {
     const trailName = props.trailName ?? defaultTrailName(this);
     requirePattern(this, 'trailName', trailName, TRAIL_NAME, '3 to 128 letters and digits, joined by single ".", "_" or "-", and not an IP address');
     const managementEvents = requireOneOf(this, 'managementEvents', props.managementEvents ?? cloudtrail.ReadWriteType.ALL, MANAGEMENT_EVENTS);
-    const dataEvents = [...new Set(props.bedrockDataEvents ?? DEFAULT_BEDROCK_DATA_EVENTS)];
-    for (const type of dataEvents) requireOneOf(this, 'bedrockDataEvents', type, ALL_BEDROCK_DATA_EVENTS);
+    const dataEvents = [...requireList(this, 'bedrockDataEvents', props.bedrockDataEvents ?? DEFAULT_BEDROCK_DATA_EVENTS)];
+    dataEvents.forEach((type, i) => requireOneOf(this, `bedrockDataEvents[${i}]`, type, ALL_BEDROCK_DATA_EVENTS));
     // Audit records are what WORM storage is for: a year in GOVERNANCE mode unless told otherwise.
     const archive = logArchive(this, props, DEFAULT_AUDIT_OBJECT_LOCK_DAYS);
     // Built from the same expression as the name, not read from the trail: the bucket policy must
@@ -245,6 +257,7 @@ export class BedrockAuditTrail extends BedrockAuditTrailBase {
       objectLockRetention: archive.objectLockRetention,
       removalPolicy: props.removalPolicy,
     }).bucket;
+    archive.finish(bucket);
     const onlyThisTrail = { StringEquals: { 'aws:SourceArn': trailArn } };
     bucket.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -309,6 +322,21 @@ export class BedrockAuditTrail extends BedrockAuditTrailBase {
   }
 }
 
+/** The props, each checked for what a JavaScript caller could pass (wrong types, holes, tokens skipped). */
+function checkedProps(scope: IConstruct, raw: BedrockAuditTrailProps): BedrockAuditTrailProps {
+  const props = requireProps(scope, raw);
+  for (const prop of ['createTrail', 'multiRegion', 'highRiskAlerts'] as const) optionalBoolean(scope, prop, props[prop]);
+  optionalConstruct(scope, 'alertTopic', props.alertTopic, 'topicArn', 'an IAlertTopic (AlertTopic, or AlertTopic.fromAlertTopicAttributes)');
+  return {
+    ...props,
+    encryptionKey: optionalKey(scope, 'encryptionKey', props.encryptionKey),
+    accessLogsBucket: optionalBucket(scope, 'accessLogsBucket', props.accessLogsBucket),
+    logRetention: requireRetentionDays(scope, 'logRetention', props.logRetention),
+    removalPolicy: requireRemovalPolicy(scope, 'removalPolicy', props.removalPolicy, 'A trail, its bucket or its log group'),
+    alertEmails: props.alertEmails === undefined ? undefined : [...requireEmailAddresses(scope, 'alertEmails', props.alertEmails)],
+  };
+}
+
 const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{3,128}$/;
 
 class ImportedBedrockAuditTrail extends BedrockAuditTrailBase {
@@ -319,6 +347,11 @@ class ImportedBedrockAuditTrail extends BedrockAuditTrailBase {
 
   constructor(scope: Construct, id: string, attrs: BedrockAuditTrailAttributes) {
     super(scope, id);
+    attrs = requireProps(this, attrs);
+    if (typeof attrs.trailArn !== 'string') throw new PlatformValidationError(this, 'trailArn', attrs.trailArn, 'Must be a CloudTrail trail ARN such as arn:aws:cloudtrail:us-east-1:123456789012:trail/organization-trail.');
+    optionalBucket(this, 'bucket', attrs.bucket);
+    optionalConstruct(this, 'logGroup', attrs.logGroup, 'logGroupArn', 'a logs.ILogGroup');
+    optionalKey(this, 'encryptionKey', attrs.encryptionKey);
     this.trailArn = requirePattern(this, 'trailArn', attrs.trailArn, TRAIL_ARN, 'a CloudTrail trail ARN such as arn:aws:cloudtrail:us-east-1:123456789012:trail/organization-trail');
     this.bucket = attrs.bucket;
     this.logGroup = attrs.logGroup;

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
 import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
-import { requireEmailAddresses } from '../core/validate';
+import { optionalConstruct, optionalKey, requireEmailAddresses, requireList, requireProps } from '../core/validate';
 import { auditAlarmName } from './audit-alarm-name';
 import { AlertDestinationProps, alertTopicFor, IAlertTopic } from './alert-topic';
 import { ALL_HIGH_RISK_ACTIVITIES, HIGH_RISK_EVENTS, HighRiskActivity } from './high-risk-activity';
@@ -50,7 +50,8 @@ export class HighRiskActivityAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: HighRiskActivityAlertsProps = {}) {
     super(scope, id);
-    const activities = [...new Set(props.activities ?? ALL_HIGH_RISK_ACTIVITIES)];
+    props = requireProps(this, props);
+    const activities = [...requireList(this, 'activities', props.activities ?? ALL_HIGH_RISK_ACTIVITIES)];
     if (activities.length === 0) {
       throw new PlatformValidationError(this, 'activities', [], `List at least one of: ${ALL_HIGH_RISK_ACTIVITIES.join(', ')}.`);
     }
@@ -59,9 +60,10 @@ export class HighRiskActivityAlerts extends Construct {
         throw new PlatformValidationError(this, 'activities', activity, `Allowed values: ${ALL_HIGH_RISK_ACTIVITIES.join(', ')}.`);
       }
     }
-    requireEmailAddresses(this, 'alertEmails', props.alertEmails);
-    const encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
-    const alerts = alertTopicFor(this, 'Alerts', { ...props, encryptionKey, displayName: 'Bedrock platform security alerts' });
+    const alertEmails = props.alertEmails === undefined ? undefined : [...requireEmailAddresses(this, 'alertEmails', props.alertEmails)];
+    optionalConstruct(this, 'alertTopic', props.alertTopic, 'topicArn', 'an IAlertTopic (AlertTopic, or AlertTopic.fromAlertTopicAttributes)');
+    const encryptionKey = optionalKey(this, 'encryptionKey', props.encryptionKey) ?? PlatformKey.of(this).key;
+    const alerts = alertTopicFor(this, 'Alerts', { ...props, alertEmails, encryptionKey, displayName: 'Bedrock platform security alerts' });
     this.alertTopic = alerts;
 
     // Alerts EventBridge could not deliver after its retries (a day) land here instead of vanishing.

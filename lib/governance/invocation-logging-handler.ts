@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Reference, RemovalPolicy, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { bundledHandlerCode, PLATFORM_LAMBDA_RUNTIME } from '../core/bundled-code';
 import { SupportEndpoint } from '../core/endpoint-needs';
 import { requireIntegerInRange } from '../core/validate';
@@ -76,6 +76,7 @@ export class InvocationLoggingHandler extends Construct {
   constructor(scope: Construct, id: string, props: InvocationLoggingHandlerProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    // Lambda's concurrency quota is 1,000 per Region by default; deploys need 1.
     const reserved = requireIntegerInRange(this, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions ?? 1, 1, 1000);
     this.requiredEndpoints = props.vpc ? [SupportEndpoint.BEDROCK, SupportEndpoint.S3] : [];
 
@@ -155,6 +156,7 @@ export class InvocationLoggingHandler extends Construct {
       securityGroups: props.vpc ? this.securityGroups : undefined,
     });
     this.function.node.addDependency(this.policy);
+    if (props.vpc) this.acknowledgeUncheckableNetwork(props.vpc, props.vpcSubnets);
     if (!props.vpc) {
       const reason =
         'The handler runs only during deployments and calls only the Bedrock control plane and CloudFormation\'s pre-signed S3 URL; it holds no data. Pass vpc to run it in private subnets.';
@@ -230,6 +232,26 @@ export class InvocationLoggingHandler extends Construct {
     });
   }
 
+  /**
+   * Control Tower's lambda_inside_vpc_check (CT.LAMBDA.PR.3) accepts a subnet or security group
+   * id only as a literal or as a Ref / GetAtt to a subnet or security group of the same template
+   * (see its rule, ct-lambda-pr-3.guard: check_local_references). A VPC of another stack reaches
+   * this template as Fn::ImportValue or Fn::GetStackOutput, which the rule cannot follow: the function is in the VPC all
+   * the same. Acknowledged on this function, and only when an id is such a reference.
+   */
+  private acknowledgeUncheckableNetwork(vpc: ec2.IVpc, vpcSubnets: ec2.SubnetSelection | undefined): void {
+    const ids = [...vpc.selectSubnets(vpcSubnets).subnetIds, ...this.securityGroups.map((g) => g.securityGroupId)];
+    const foreign = ids.filter((id) => !isLiteralOrLocalReference(this, id));
+    if (foreign.length === 0) return;
+    const stacks = [...new Set(foreign.flatMap((id) => referencedStacks(this, id)))];
+    Validations.of(this.function).acknowledge({
+      id: 'ControlTower::lambda_inside_vpc_check',
+      reason:
+        `The function runs in the subnets given in vpc / vpcSubnets, which reach this template as ${stacks.length ? `references to stack ${stacks.join(', ')} (cross-stack references)` : 'imported values or parameters'}; ` +
+        'the Control Tower rule accepts only literal ids or references to subnets and security groups of the same template, so it cannot see that VpcConfig is set.',
+    });
+  }
+
   private httpsOnlySecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
     const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
@@ -239,4 +261,23 @@ export class InvocationLoggingHandler extends Construct {
     group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the Bedrock and S3 endpoints');
     return group;
   }
+}
+
+/** The tokens of a string id (empty for a literal). */
+function tokensOf(id: string) {
+  return Tokenization.reverseString(id).tokens;
+}
+
+/** True when `id` is a literal, or only references to EC2 subnets / security groups of `scope`'s own stack. */
+function isLiteralOrLocalReference(scope: IConstruct, id: string): boolean {
+  const stack = Stack.of(scope);
+  return tokensOf(id).every((t) => t instanceof Reference && CfnResource.isCfnResource(t.target) && Stack.of(t.target) === stack && /^AWS::EC2::(Subnet|SecurityGroup)$/.test(t.target.cfnResourceType));
+}
+
+/** The other stacks whose resources `id` references. */
+function referencedStacks(scope: IConstruct, id: string): string[] {
+  const stack = Stack.of(scope);
+  return tokensOf(id)
+    .filter((t): t is Reference => t instanceof Reference && Stack.of(t.target) !== stack)
+    .map((t) => Stack.of(t.target).stackName);
 }

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
-import { requireIntegerInRange, requireOneOf } from '../core/validate';
+import { isToken, requireIntegerInRange, requireOneOf } from '../core/validate';
 
 /** How a log bucket ages its objects: colder storage, optional expiry, optional WORM lock. */
 export interface LogArchiveProps {
@@ -36,20 +36,29 @@ export interface LogArchiveProps {
 }
 
 /** The lifecycle rules and Object Lock retention that {@link LogArchiveProps} describe, validated. */
-export function logArchive(
-  scope: IConstruct,
-  props: LogArchiveProps,
-  defaultObjectLockDays = 0,
-): { lifecycleRules: s3.LifecycleRule[]; objectLockRetention?: s3.ObjectLockRetention } {
+/** What {@link logArchive} returns: the settings of a new bucket, and what to finish on it once created. */
+export interface LogArchive {
+  readonly lifecycleRules: s3.LifecycleRule[];
+  readonly objectLockRetention?: s3.ObjectLockRetention;
+  /**
+   * Sets on the created bucket what `s3.ObjectLockRetention` cannot carry: a retention that is a
+   * token (a CfnParameter), which aws-cdk-lib's own check would read as about -1.888e+289 days.
+   */
+  finish(bucket: s3.IBucket): void;
+}
+
+export function logArchive(scope: IConstruct, props: LogArchiveProps, defaultObjectLockDays = 0): LogArchive {
   const archiveAfterDays = requireIntegerInRange(scope, 'archiveAfterDays', props.archiveAfterDays ?? 90, 1, 36500);
   const expireAfterDays = props.expireAfterDays === undefined ? undefined : requireIntegerInRange(scope, 'expireAfterDays', props.expireAfterDays, 1, 36500);
   const days = requireIntegerInRange(scope, 'objectLockDays', props.objectLockDays ?? defaultObjectLockDays, 0, 36500);
   const lockDays = days === 0 ? undefined : days;
   const mode = requireOneOf(scope, 'objectLockMode', props.objectLockMode ?? 'GOVERNANCE', ['GOVERNANCE', 'COMPLIANCE'] as const);
-  if (expireAfterDays !== undefined && expireAfterDays <= archiveAfterDays) {
+  // Comparisons need both numbers: a token is compared by CloudFormation and S3 at deploy time.
+  const known = (n: number | undefined): n is number => n !== undefined && !isToken(n);
+  if (known(expireAfterDays) && known(archiveAfterDays) && expireAfterDays <= archiveAfterDays) {
     throw new PlatformValidationError(scope, 'expireAfterDays', expireAfterDays, `Must be later than archiveAfterDays (${archiveAfterDays}), or unset to keep logs for good.`);
   }
-  if (expireAfterDays !== undefined && lockDays !== undefined && expireAfterDays < lockDays) {
+  if (known(expireAfterDays) && known(lockDays) && expireAfterDays < lockDays) {
     throw new PlatformValidationError(scope, 'expireAfterDays', expireAfterDays, `Must be at least objectLockDays (${lockDays}): S3 cannot expire an object that is still locked.`);
   }
   const rule: s3.LifecycleRule = {
@@ -60,9 +69,15 @@ export function logArchive(
     noncurrentVersionExpiration: expireAfterDays === undefined ? undefined : Duration.days(expireAfterDays),
     abortIncompleteMultipartUploadAfter: Duration.days(7),
   };
+  // A token retention: a 1-day placeholder that `finish` replaces with the token in the template.
+  const retentionDays = lockDays === undefined ? undefined : isToken(lockDays) ? 1 : lockDays;
   const objectLockRetention =
-    lockDays === undefined ? undefined : mode === 'COMPLIANCE' ? s3.ObjectLockRetention.compliance(Duration.days(lockDays)) : s3.ObjectLockRetention.governance(Duration.days(lockDays));
-  return { lifecycleRules: [rule], objectLockRetention };
+    retentionDays === undefined ? undefined : mode === 'COMPLIANCE' ? s3.ObjectLockRetention.compliance(Duration.days(retentionDays)) : s3.ObjectLockRetention.governance(Duration.days(retentionDays));
+  const finish = (bucket: s3.IBucket) => {
+    const cfn = bucket.node.defaultChild;
+    if (lockDays !== undefined && isToken(lockDays) && cfn instanceof s3.CfnBucket) cfn.addPropertyOverride('ObjectLockConfiguration.Rule.DefaultRetention.Days', lockDays);
+  };
+  return { lifecycleRules: [rule], objectLockRetention, finish };
 }
 
 /** Read access to a log bucket's objects (the actions of CDK's `grantRead`, without its unconditioned key statement). */

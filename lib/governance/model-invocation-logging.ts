@@ -11,7 +11,20 @@ import { IVpcEndpointConsumer, recordRequiredEndpoints, SupportEndpoint } from '
 import { PlatformValidationError } from '../core/errors';
 import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
-import { isResolved, requireEmailAddresses, requirePattern } from '../core/validate';
+import {
+  deploymentTarget,
+  optionalBoolean,
+  optionalBucket,
+  optionalConstruct,
+  optionalKey,
+  requireEmailAddresses,
+  requireList,
+  requireOneOf,
+  requirePattern,
+  requireProps,
+  requireRemovalPolicy,
+  requireRetentionDays,
+} from '../core/validate';
 import { SecureBucket } from '../data-protection/secure-bucket';
 import { SecureLogGroup } from '../data-protection/secure-log-group';
 import { AlertDestinationProps, alertTopicFor, IAlertTopic } from './alert-topic';
@@ -128,6 +141,14 @@ export interface ModelInvocationLoggingProps extends LogArchiveProps, AlertDesti
    * @default false
    */
   readonly takeOverExistingConfiguration?: boolean;
+
+  /**
+   * Alarm (one per destination, to the alert topic) when Bedrock fails to deliver logs. `false` when
+   * a `BedrockMonitoring` given this logging alarms on them instead, with warning and critical
+   * thresholds (`BedrockPlatform` does so): one failure should page once.
+   * @default true
+   */
+  readonly deliveryFailureAlarms?: boolean;
   /**
    * What happens to the log groups and the bucket when they leave the stack.
    * @default RemovalPolicy.RETAIN
@@ -160,7 +181,9 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
   public readonly deliveryRole?: iam.IRole;
   /** The custom resource's function. */
   public readonly handler: InvocationLoggingHandler;
-  /** The delivery-failure alarms, by destination. */
+  /** Where the logs go: what `metricDeliveryFailures` can be asked about. */
+  public readonly destinations: readonly InvocationLogDestination[];
+  /** The delivery-failure alarms, by destination (none with `deliveryFailureAlarms: false`). */
   public readonly alarms: Readonly<Partial<Record<InvocationLogDestination, cloudwatch.Alarm>>>;
   /** Topic the delivery-failure alarms notify. */
   public readonly alertTopic: IAlertTopic;
@@ -178,6 +201,7 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
     Object.defineProperty(this, MARK, { value: true });
     this.ensureSingleInAccountRegion();
     const stack = Stack.of(this);
+    props = checkedProps(this, props);
     const cloudWatch = props.cloudWatchLogs ?? true;
     const toS3 = props.s3 ?? true;
     if (!cloudWatch && !toS3) {
@@ -187,7 +211,6 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
       throw new PlatformValidationError(this, 'largeDataDelivery', true, 'Large-data delivery extends the CloudWatch Logs destination: turn cloudWatchLogs on, or leave largeDataDelivery unset.');
     }
     const largeData = cloudWatch && (props.largeDataDelivery ?? true);
-    requireEmailAddresses(this, 'alertEmails', props.alertEmails);
     const s3Prefix = keyPrefix(this, 's3KeyPrefix', props.s3KeyPrefix ?? 'invocation-logs');
     const largePrefix = keyPrefix(this, 'largeDataKeyPrefix', props.largeDataKeyPrefix ?? 'invocation-logs-large-data');
     this.encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
@@ -219,6 +242,7 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
           objectLockRetention: archive.objectLockRetention,
           removalPolicy: props.removalPolicy,
         }).bucket;
+      if (!props.bucket) archive.finish(bucket);
       const objects = [
         ...(toS3 ? [bucket.arnForObjects(`${s3Prefix}/AWSLogs/${stack.account}/BedrockModelInvocationLogs/*`)] : []),
         // The layout under the large-data prefix is Bedrock's; the grant stays inside the prefix.
@@ -313,8 +337,9 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
       ...(toS3 ? [InvocationLogDestination.S3] : []),
       ...(largeData ? [InvocationLogDestination.LARGE_DATA_S3] : []),
     ];
+    this.destinations = destinations;
     const alarms: Partial<Record<InvocationLogDestination, cloudwatch.Alarm>> = {};
-    for (const destination of destinations) {
+    for (const destination of optionalBoolean(this, 'deliveryFailureAlarms', props.deliveryFailureAlarms) === false ? [] : destinations) {
       const alarm = this.metricDeliveryFailures(destination).createAlarm(this, `${alarmId(destination)}Alarm`, {
         // Audit alarms carry the audit prefix: the operator persona may not change or silence them.
         alarmName: auditAlarmName(this, alarmId(destination)),
@@ -337,6 +362,7 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
    * https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html
    */
   public metricDeliveryFailures(destination: InvocationLogDestination, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    requireOneOf(this, 'destination', destination, ALL_DESTINATIONS);
     return new cloudwatch.Metric({ namespace: 'AWS/Bedrock', metricName: destination, statistic: 'Sum', period: Duration.minutes(5), ...props }).attachTo(this);
   }
 
@@ -354,26 +380,55 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
     return grants.filter((g): g is iam.Grant => g !== undefined).reduce((a, b) => a.combine(b));
   }
 
-  /** The setting is account- and Region-wide: two of these would overwrite each other. */
+  /**
+   * The setting is account- and Region-wide: two of these in one account and Region (two stacks,
+   * or twice in one) would overwrite each other. Environment-agnostic stacks count as one
+   * environment: they deploy to the CLI's account and Region.
+   */
   private ensureSingleInAccountRegion(): void {
-    const here = Stack.of(this);
-    const key = (s: Stack) => (isResolved(s.account) && isResolved(s.region) ? `${s.account}/${s.region}` : `stack:${s.node.path}`);
+    const here = deploymentTarget(this);
     const other = this.node.root.node
       .findAll()
-      .find((c: IConstruct) => c !== this && (c as unknown as Record<symbol, boolean>)[MARK] === true && key(Stack.of(c)) === key(here));
+      .find((c: IConstruct) => c !== this && (c as unknown as Record<symbol, boolean>)[MARK] === true && deploymentTarget(c) === here);
     if (other) {
       throw new PlatformValidationError(
         this,
         'scope',
         this.node.path,
-        `Model invocation logging is one setting per account and Region, and ${other.node.path} already manages it for ${key(here)}. Create one ModelInvocationLogging per account and Region.`,
+        `Model invocation logging is one setting per account and Region, and ${other.node.path} already manages it for ${here}. Create one ModelInvocationLogging per account and Region, or give the stacks explicit, distinct environments.`,
       );
     }
   }
 }
 
+/** Every InvocationLogDestination, for checks of values from JavaScript callers. */
+const ALL_DESTINATIONS: readonly InvocationLogDestination[] = Object.values(InvocationLogDestination);
+
+/** The props, each checked for what a JavaScript caller could pass (wrong types, holes, tokens skipped). */
+function checkedProps(scope: IConstruct, raw: ModelInvocationLoggingProps): ModelInvocationLoggingProps {
+  const props = requireProps(scope, raw);
+  for (const prop of ['cloudWatchLogs', 's3', 'largeDataDelivery', 'takeOverExistingConfiguration'] as const) optionalBoolean(scope, prop, props[prop]);
+  const modalities = props.modalities === undefined ? undefined : requireProps(scope, props.modalities);
+  for (const m of ['text', 'image', 'embedding', 'video', 'audio'] as const) optionalBoolean(scope, `modalities.${m}`, modalities?.[m]);
+  const securityGroups = props.securityGroups === undefined ? undefined : [...requireList(scope, 'securityGroups', props.securityGroups)];
+  securityGroups?.forEach((g, i) => optionalConstruct(scope, `securityGroups[${i}]`, g, 'securityGroupId', 'an ec2.ISecurityGroup', 'import it with ec2.SecurityGroup.fromSecurityGroupId'));
+  optionalConstruct(scope, 'vpc', props.vpc, 'vpcId', 'an ec2.IVpc', 'import it with ec2.Vpc.fromLookup or ec2.Vpc.fromVpcAttributes');
+  optionalConstruct(scope, 'alertTopic', props.alertTopic, 'topicArn', 'an IAlertTopic (AlertTopic, or AlertTopic.fromAlertTopicAttributes)');
+  return {
+    ...props,
+    modalities,
+    securityGroups,
+    encryptionKey: optionalKey(scope, 'encryptionKey', props.encryptionKey),
+    bucket: optionalBucket(scope, 'bucket', props.bucket),
+    accessLogsBucket: optionalBucket(scope, 'accessLogsBucket', props.accessLogsBucket),
+    logRetention: requireRetentionDays(scope, 'logRetention', props.logRetention),
+    removalPolicy: requireRemovalPolicy(scope, 'removalPolicy', props.removalPolicy, 'A log group or bucket'),
+    alertEmails: props.alertEmails === undefined ? undefined : [...requireEmailAddresses(scope, 'alertEmails', props.alertEmails)],
+  };
+}
+
 function keyPrefix(scope: IConstruct, prop: string, value: string): string {
-  if (!Token.isUnresolved(value) && value.length > 256) throw new PlatformValidationError(scope, prop, value, `Must be ${KEY_PREFIX_HINT}.`);
+  if (typeof value === 'string' && !Token.isUnresolved(value) && value.length > 256) throw new PlatformValidationError(scope, prop, value, `Must be ${KEY_PREFIX_HINT}.`);
   return requirePattern(scope, prop, value, KEY_PREFIX, KEY_PREFIX_HINT);
 }
 

@@ -6,6 +6,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DATA_PLANE_ACTIONS } from './bedrock-actions';
 import { bedrockArn, foundationModelArn } from './bedrock-arns';
+import { requireNonEmpty } from '../core/validate';
+import { requireObject, requireObjects, requireProps, requireStrings } from './input-checks';
 import { kmsViaService } from './kms-via-service';
 import { AttachablePolicy } from './attachable-policy';
 
@@ -61,6 +63,12 @@ const OBJECT_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
 const STREAMS_REASON = 'Log streams of the audit log group are created by its writer at run time; the pattern covers the streams of this one log group only.';
 const OBJECTS_REASON = 'The auditor reads every record in the audit bucket; S3 names each record object at delivery time, so the pattern covers the objects of this one bucket only.';
 
+/** `arn:aws:cloudtrail:us-east-1:123456789012:trail/NAME` (trail names: 3 to 128 letters, digits, `.`, `_`, `-`). */
+const TRAIL_ARN_PATTERN = /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]{3,128}$/;
+
+const logGroups = (scope: Construct, prop: string, given: readonly logs.ILogGroup[] | undefined) => requireObjects(scope, prop, given, 'logGroupName', 'a log group (logs.ILogGroup, e.g. logs.LogGroup.fromLogGroupName)');
+const buckets = (scope: Construct, prop: string, given: readonly s3.IBucket[] | undefined) => requireObjects(scope, prop, given, 'bucketArn', 'a bucket (s3.IBucket, e.g. s3.Bucket.fromBucketName)');
+
 /**
  * ARNs a log-group permission must name: CloudWatch Logs authorizes log-group actions against
  * `log-group:NAME` and stream reads against `log-group:NAME:log-stream:...` (covered by `NAME:*`).
@@ -81,7 +89,11 @@ export class BedrockAuditorPolicy extends AttachablePolicy {
 
   constructor(scope: Construct, id: string, props: BedrockAuditorPolicyProps = {}) {
     super(scope, id, 'Bedrock auditor: read-only configuration, CloudTrail and audit logs; no model invocation, no prompt payloads unless granted');
+    requireProps(this, props, 'Pass an object (it may be empty: {}).');
     const stack = Stack.of(this);
+    const trailArns = props.trailArns === undefined ? undefined : requireStrings(this, 'trailArns', props.trailArns, TRAIL_ARN_PATTERN, 'a CloudTrail trail ARN such as arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events');
+    if (trailArns !== undefined) requireNonEmpty(this, 'trailArns', trailArns, 'List at least one trail ARN, or leave the prop out for every trail of the account and Region.');
+    if (props.encryptionKey !== undefined) requireObject(this, 'encryptionKey', props.encryptionKey, 'keyArn', 'a KMS key (kms.IKey, e.g. kms.Key.fromKeyArn)');
 
     this.allow({
       sid: 'ListBedrockConfiguration',
@@ -141,16 +153,16 @@ export class BedrockAuditorPolicy extends AttachablePolicy {
     this.allow({
       sid: 'ReadTrailConfiguration',
       actions: ['cloudtrail:GetTrail', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetInsightSelectors', 'cloudtrail:ListTags'],
-      resources: props.trailArns ?? [`arn:${stack.partition}:cloudtrail:${stack.region}:${stack.account}:trail/*`],
+      resources: trailArns ? [...trailArns] : [`arn:${stack.partition}:cloudtrail:${stack.region}:${stack.account}:trail/*`],
       wildcardReason: 'No trail ARNs were passed, so the auditor reads the configuration of every trail of this account and Region.',
     });
 
     this.allowPromptPayloads = props.allowPromptPayloads ?? false;
     this.bucketKey = props.encryptionKey;
-    const payloadGroups = props.invocationLogGroups ?? [];
-    const payloadBuckets = props.invocationLogBuckets ?? [];
-    this.readLogGroups([...(props.auditLogGroups ?? []), ...(this.allowPromptPayloads ? payloadGroups : [])]);
-    this.readBuckets([...(props.auditBuckets ?? []), ...(this.allowPromptPayloads ? payloadBuckets : [])]);
+    const payloadGroups = logGroups(this, 'invocationLogGroups', props.invocationLogGroups);
+    const payloadBuckets = buckets(this, 'invocationLogBuckets', props.invocationLogBuckets);
+    this.readLogGroups([...logGroups(this, 'auditLogGroups', props.auditLogGroups), ...(this.allowPromptPayloads ? payloadGroups : [])]);
+    this.readBuckets([...buckets(this, 'auditBuckets', props.auditBuckets), ...(this.allowPromptPayloads ? payloadBuckets : [])]);
     if (!this.allowPromptPayloads) {
       this.deny('DenyPromptPayloadLogs', LOG_READ_ACTIONS, payloadGroups.flatMap(logGroupArns));
       this.deny('DenyPromptPayloadObjects', OBJECT_READ_ACTIONS, payloadBuckets.map((b) => b.arnForObjects('*')));
@@ -160,19 +172,20 @@ export class BedrockAuditorPolicy extends AttachablePolicy {
 
   /** Lets the auditor read and query more audit log groups. Log groups already allowed are skipped. */
   public addAuditLogGroup(...groups: logs.ILogGroup[]): void {
-    this.readLogGroups(groups);
+    this.readLogGroups(logGroups(this, 'addAuditLogGroup', groups));
   }
 
   /** Lets the auditor read more audit buckets (and decrypt them through S3). Buckets already allowed are skipped. */
-  public addAuditBucket(...buckets: s3.IBucket[]): void {
-    this.readBuckets(buckets);
+  public addAuditBucket(...given: s3.IBucket[]): void {
+    this.readBuckets(buckets(this, 'addAuditBucket', given));
   }
 
   /**
    * More log groups receiving invocation logs: readable with `allowPromptPayloads`, explicitly
    * denied otherwise, as with the `invocationLogGroups` prop.
    */
-  public addInvocationLogGroup(...groups: logs.ILogGroup[]): void {
+  public addInvocationLogGroup(...given: logs.ILogGroup[]): void {
+    const groups = logGroups(this, 'addInvocationLogGroup', given);
     if (this.allowPromptPayloads) this.readLogGroups(groups);
     else this.deny('DenyPromptPayloadLogs', LOG_READ_ACTIONS, groups.flatMap(logGroupArns));
   }
@@ -181,9 +194,10 @@ export class BedrockAuditorPolicy extends AttachablePolicy {
    * More buckets receiving invocation logs: readable with `allowPromptPayloads`, their objects
    * explicitly denied otherwise, as with the `invocationLogBuckets` prop.
    */
-  public addInvocationLogBucket(...buckets: s3.IBucket[]): void {
-    if (this.allowPromptPayloads) this.readBuckets(buckets);
-    else this.deny('DenyPromptPayloadObjects', OBJECT_READ_ACTIONS, buckets.map((b) => b.arnForObjects('*')));
+  public addInvocationLogBucket(...given: s3.IBucket[]): void {
+    const list = buckets(this, 'addInvocationLogBucket', given);
+    if (this.allowPromptPayloads) this.readBuckets(list);
+    else this.deny('DenyPromptPayloadObjects', OBJECT_READ_ACTIONS, list.map((b) => b.arnForObjects('*')));
   }
 
   /** Gives `grantee` the auditor permissions (and its explicit denies). */

@@ -1,7 +1,6 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { bedrockArn } from '../core/bedrock-model';
-import { requirePattern } from '../core/validate';
 
 /*
  * Bedrock ARNs of the identity layer (guardrails, knowledge bases, roles, endpoints). Model IDs and
@@ -30,12 +29,4 @@ export const VPC_ENDPOINT_ID_PATTERN = /^vpce-[0-9a-f]{8,17}$/;
 export function accountResourcesArn(scope: IConstruct, resourceType: string): string {
   const stack = Stack.of(scope);
   return bedrockArn(scope, stack.region, stack.account, `${resourceType}/*`);
-}
-
-/** Throws unless every entry of `values` matches `pattern`; names each bad entry `prop[i]`. */
-export function requireEach(scope: IConstruct, prop: string, values: readonly string[] | undefined, pattern: RegExp, description: string): readonly string[] {
-  // A list token (e.g. Lazy.list) stands for values known only at synth or deploy time: skip it.
-  if (values !== undefined && Token.isUnresolved(values)) return values;
-  (values ?? []).forEach((v, i) => requirePattern(scope, `${prop}[${i}]`, v, pattern, description));
-  return values ?? [];
 }

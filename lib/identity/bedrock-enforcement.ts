@@ -1,4 +1,4 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
@@ -7,8 +7,10 @@ import { BedrockModel, BedrockModelKind, requireModels } from '../core/bedrock-m
 import { PlatformValidationError } from '../core/errors';
 import { ALL_GEOGRAPHIES, GEOGRAPHY_REGIONS, InferenceGeography, narrowestGeographyOf } from '../core/inference-geographies';
 import { isResolved, requireNonEmpty, requirePattern } from '../core/validate';
+import { claimName, requireAdditionalRegions, requireList, requireProps, requireRegions, requireString, requireStrings } from './input-checks';
+import { MANAGED_POLICY_MAX_CHARACTERS, renderedCharacters } from './policy-size';
 import { attachPolicy, identityOf } from './attachable-policy';
-import { APPLICATION_PROFILE_ARN_PATTERN, MANAGED_POLICY_ARN_PATTERN, REGION_PATTERN, requireEach, VPC_ENDPOINT_ID_PATTERN } from './bedrock-arns';
+import { APPLICATION_PROFILE_ARN_PATTERN, MANAGED_POLICY_ARN_PATTERN, VPC_ENDPOINT_ID_PATTERN } from './bedrock-arns';
 import { enforcementStatements, EnforcementInputs, PrivatePathScope, serviceControlStatements, StatementJson } from './enforcement-statements';
 import { GuardrailReference, guardrailIdentifier, validateGuardrail } from './guardrail-reference';
 
@@ -100,6 +102,21 @@ export interface BedrockEnforcementProps {
    * @default the SCP is only available as `serviceControlPolicyDocument` / `serviceControlPolicyJson()`
    */
   readonly organizationTargetIds?: string[];
+
+  /**
+   * Name of the Service Control Policy in AWS Organizations (with `organizationTargetIds`). Names are
+   * unique in an organization: two enforcements of one app with the same name fail at synth.
+   * @default `bedrock-platform-<stack name>`
+   */
+  readonly scpName?: string;
+
+  /**
+   * Regions newer than the region facts of your aws-cdk-lib, accepted in `dataResidency.allowedRegions`
+   * and `requirePrivatePath.regions` on your word. Any other Region code the facts do not know is
+   * refused: a typo such as `xx-fake-9` would deny Bedrock everywhere.
+   * @default none: only Regions aws-cdk-lib knows
+   */
+  readonly additionalRegions?: string[];
 }
 
 /**
@@ -169,7 +186,7 @@ export abstract class BedrockEnforcementBase extends Construct implements IBedro
       );
       return iam.Grant.drop(grantee, 'enforcement');
     }
-    return attachPolicy(this, this.enforcementPolicy, () => statements ?? [], grantee);
+    return attachPolicy(this, () => [this.enforcementPolicy], () => statements ?? [], grantee);
   }
 
   /** The deny statements, when known (not for an imported enforcement). */
@@ -226,18 +243,20 @@ export class BedrockEnforcement extends BedrockEnforcementBase {
   public readonly managedPolicy: iam.ManagedPolicy;
   public readonly managedPolicyArn: string;
   public readonly requiredVpcEndpointIds?: readonly string[];
-  /** The SCP document (may hold tokens until deployment when inputs are tokens). */
-  public readonly serviceControlPolicyDocument: { Version: string; Statement: StatementJson[] };
   /** The SCP in AWS Organizations, when `organizationTargetIds` was given. */
   public readonly organizationPolicy?: organizations.CfnPolicy;
   /** The guardrail every invocation must name, when `requireGuardrail` was given. */
   public readonly requiredGuardrail?: GuardrailReference;
   protected readonly enforcementPolicy: iam.IManagedPolicy;
   private readonly statements: iam.PolicyStatement[];
+  private readonly inputs: EnforcementInputs;
+  private readonly exemptPrincipalArns: readonly string[];
 
   constructor(scope: Construct, id: string, props: BedrockEnforcementProps) {
     super(scope, id);
+    requireProps(this, props, 'Pass the switches to turn on: requireGuardrail, requirePrivatePath or dataResidency.');
     const inputs = this.validate(props);
+    this.inputs = inputs;
     this.requiredGuardrail = props.requireGuardrail;
     this.requiredVpcEndpointIds = inputs.privatePath?.vpcEndpointIds;
     const statements = enforcementStatements(inputs);
@@ -249,29 +268,51 @@ export class BedrockEnforcement extends BedrockEnforcementBase {
     this.enforcementPolicy = this.managedPolicy;
     this.managedPolicyArn = this.managedPolicy.managedPolicyArn;
 
-    const exempt = requireEach(this, 'scpExemptPrincipalArns', props.scpExemptPrincipalArns, /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[\w+=,.@/*-]+$/, 'an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/BreakGlass');
-    this.serviceControlPolicyDocument = { Version: '2012-10-17', Statement: serviceControlStatements(statements, exempt, inputs.partition) };
-    const json = this.resolvedScpJson();
-    // Counted in bytes: Organizations' quota is stated in characters and enforced in bytes.
-    if (json !== undefined && Buffer.byteLength(json, 'utf8') > SCP_MAX_CHARACTERS) {
-      throw new PlatformValidationError(
-        this,
-        'props',
-        `${Buffer.byteLength(json, 'utf8')} characters`,
-        `The Service Control Policy would exceed the ${SCP_MAX_CHARACTERS}-character limit of AWS Organizations: list fewer endpoints, Regions, exempt models or principals, or split the switches across two BedrockEnforcement constructs.`,
-      );
+    this.exemptPrincipalArns = requireStrings(this, 'scpExemptPrincipalArns', props.scpExemptPrincipalArns, /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[\w+=,.@/*-]+$/, 'an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/BreakGlass');
+    // Early feedback when the inputs are literal; the synth-time check below sees the final document.
+    const early = this.sizeProblem();
+    if (early && !/\{"(Ref|Fn::[A-Za-z]+)":/.test(JSON.stringify(Stack.of(this).resolve(this.serviceControlPolicyDocument)))) {
+      throw new PlatformValidationError(this, 'props', `${early.size} characters`, early.message);
     }
-    if (props.organizationTargetIds) {
-      requireNonEmpty(this, 'organizationTargetIds', props.organizationTargetIds, 'List at least one root, OU or account ID, or leave the prop out.');
-      requireEach(this, 'organizationTargetIds', props.organizationTargetIds, /^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, 'a root (r-...), OU (ou-...-...) or 12-digit account ID');
+    this.node.addValidation({
+      validate: () => {
+        const problems: string[] = [];
+        const scp = this.sizeProblem();
+        if (scp) problems.push(`${this.node.path}: the Service Control Policy renders to ${scp.size} characters. ${scp.message}`);
+        const size = renderedCharacters(this, this.managedPolicy.document);
+        if (size > MANAGED_POLICY_MAX_CHARACTERS) {
+          problems.push(`${this.node.path}: the enforcement's managed policy renders to ${size} characters, more than the ${MANAGED_POLICY_MAX_CHARACTERS} IAM allows (white space not counted): list fewer endpoints, Regions or exempt models, or split the switches across two BedrockEnforcement constructs.`);
+        }
+        return problems;
+      },
+    });
+    if (props.organizationTargetIds !== undefined) {
+      requireNonEmpty(this, 'organizationTargetIds', requireList(this, 'organizationTargetIds', props.organizationTargetIds), 'List at least one root, OU or account ID, or leave the prop out.');
+      const targets = requireStrings(this, 'organizationTargetIds', props.organizationTargetIds, /^(r-[0-9a-z]{4,32}|\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, 'a root (r-...), OU (ou-...-...) or 12-digit account ID');
+      const name = props.scpName ?? `bedrock-platform-${Stack.of(this).stackName}`.slice(0, 128);
+      requirePattern(this, 'scpName', requireString(this, 'scpName', name, 'a policy name'), /^[\s\S]{1,128}$/, 'a policy name of 1 to 128 characters');
+      // Policy names are unique in the organization: one app deploys to one organization.
+      if (!Token.isUnresolved(name)) claimName(this, 'scpName', name, `scp:${name}`, `The Service Control Policy name '${name}'`);
       this.organizationPolicy = new organizations.CfnPolicy(this, 'ServiceControlPolicy', {
-        name: `bedrock-platform-${Stack.of(this).stackName}`.slice(0, 128),
+        name,
         description: 'Bedrock platform enforcement: guardrail, private endpoints, allowed Regions',
         type: 'SERVICE_CONTROL_POLICY',
-        content: this.serviceControlPolicyDocument,
-        targetIds: props.organizationTargetIds,
+        // Rendered at synth: switches' inputs that grow later (a Lazy list of endpoints) are included.
+        content: Lazy.any({ produce: () => this.serviceControlPolicyDocument }),
+        targetIds: [...targets],
       });
+    } else if (props.scpName !== undefined) {
+      throw new PlatformValidationError(this, 'scpName', props.scpName, 'Only meaningful with organizationTargetIds (the SCP is created in AWS Organizations only then).');
     }
+  }
+
+  /**
+   * The SCP document, computed when read from the switches' current inputs (list tokens such as the
+   * private link's `bedrockEndpointIds` render their final value at synth). May hold tokens until
+   * deployment when inputs are tokens.
+   */
+  public get serviceControlPolicyDocument(): { Version: string; Statement: StatementJson[] } {
+    return { Version: '2012-10-17', Statement: serviceControlStatements(enforcementStatements(this.inputs), this.exemptPrincipalArns, this.inputs.partition) };
   }
 
   /**
@@ -296,6 +337,17 @@ export class BedrockEnforcement extends BedrockEnforcementBase {
     return this.statements;
   }
 
+  /** The SCP's size against the AWS Organizations quota, intrinsics estimated (see policy-size.ts). */
+  private sizeProblem(): { size: number; message: string } | undefined {
+    // Counted in bytes of the minified JSON: Organizations' quota is stated in characters and enforced in bytes.
+    const size = renderedCharacters(this, this.serviceControlPolicyDocument, true);
+    if (size <= SCP_MAX_CHARACTERS) return undefined;
+    return {
+      size,
+      message: `The Service Control Policy would exceed the ${SCP_MAX_CHARACTERS}-character limit of AWS Organizations: list fewer endpoints, Regions, exempt models or principals, or split the switches across two BedrockEnforcement constructs.`,
+    };
+  }
+
   private resolvedScpJson(): string | undefined {
     const resolved = Stack.of(this).resolve(this.serviceControlPolicyDocument);
     const json = JSON.stringify(resolved);
@@ -305,26 +357,27 @@ export class BedrockEnforcement extends BedrockEnforcementBase {
 
   private validate(props: BedrockEnforcementProps): EnforcementInputs {
     const stack = Stack.of(this);
-    const region = "a Region code such as 'eu-west-1'";
+    const additional = requireAdditionalRegions(this, 'additionalRegions', props.additionalRegions);
     let guardrail: EnforcementInputs['guardrail'];
     if (props.requireGuardrail) {
       const g = validateGuardrail(this, 'requireGuardrail', props.requireGuardrail);
-      const exempt = requireModels(this, 'guardrailExemptModels', props.guardrailExemptModels, {
+      const exempt = requireModels(this, 'guardrailExemptModels', requireList(this, 'guardrailExemptModels', props.guardrailExemptModels), {
         kinds: [BedrockModelKind.FOUNDATION_MODEL],
         reason: 'the deny names foundation models, in every Region',
         allowRegion: false,
       });
-      guardrail = { identifier: guardrailIdentifier(g), exemptModelIds: exempt.map((m) => m.identifier) };
-    } else if (props.guardrailExemptModels?.length) {
-      throw new PlatformValidationError(this, 'guardrailExemptModels', props.guardrailExemptModels.map(String), 'Only meaningful with requireGuardrail.');
+      guardrail = { identifier: guardrailIdentifier(g), exemptModelIds: [...new Set(exempt.map((m) => m.identifier))] };
+    } else if (requireList(this, 'guardrailExemptModels', props.guardrailExemptModels).length > 0) {
+      throw new PlatformValidationError(this, 'guardrailExemptModels', props.guardrailExemptModels!.map(String), 'Only meaningful with requireGuardrail.');
     }
 
     let privatePath: EnforcementInputs['privatePath'];
     if (props.requirePrivatePath) {
-      const o = props.requirePrivatePath;
-      requireNonEmpty(this, 'requirePrivatePath.vpcEndpointIds', o.vpcEndpointIds ?? [], 'List the platform Bedrock endpoint IDs (vpce-...).');
-      const ids = requireEach(this, 'requirePrivatePath.vpcEndpointIds', o.vpcEndpointIds, VPC_ENDPOINT_ID_PATTERN, 'a VPC endpoint ID such as vpce-0123456789abcdef0');
-      const regions = requireEach(this, 'requirePrivatePath.regions', o.regions ?? [stack.region], REGION_PATTERN, region);
+      const o = requireProps(this, props.requirePrivatePath, 'Pass the VPC endpoint IDs: { vpcEndpointIds: [...] }.');
+      // May be a token list: BedrockPlatform passes its endpoints' IDs rendered at synth (aws:SourceVpce).
+      const ids = requireStrings(this, 'requirePrivatePath.vpcEndpointIds', o.vpcEndpointIds, VPC_ENDPOINT_ID_PATTERN, 'a VPC endpoint ID such as vpce-0123456789abcdef0', true);
+      requireNonEmpty(this, 'requirePrivatePath.vpcEndpointIds', o.vpcEndpointIds === undefined ? [] : ids, 'List the platform Bedrock endpoint IDs (vpce-...).');
+      const regions = requireRegions(this, 'requirePrivatePath.regions', o.regions ?? [stack.region], additional, 'additionalRegions');
       if (o.scope !== undefined && !Object.values(PrivatePathScope).includes(o.scope)) {
         throw new PlatformValidationError(this, 'requirePrivatePath.scope', o.scope, `Allowed values: ${Object.values(PrivatePathScope).join(', ')}.`);
       }
@@ -333,23 +386,24 @@ export class BedrockEnforcement extends BedrockEnforcementBase {
 
     let residency: EnforcementInputs['residency'];
     if (props.dataResidency) {
-      const o = props.dataResidency;
-      requireNonEmpty(this, 'dataResidency.allowedRegions', o.allowedRegions ?? [], 'List at least one allowed Region.');
-      const allowed = requireEach(this, 'dataResidency.allowedRegions', o.allowedRegions, REGION_PATTERN, region);
-      const appProfiles = requireEach(this, 'dataResidency.applicationInferenceProfileArns', o.applicationInferenceProfileArns, APPLICATION_PROFILE_ARN_PATTERN, 'an application inference profile ARN');
+      const o = requireProps(this, props.dataResidency, 'Pass the allowed Regions: { allowedRegions: [...] }.');
+      const allowed = requireRegions(this, 'dataResidency.allowedRegions', o.allowedRegions, additional, 'additionalRegions');
+      requireNonEmpty(this, 'dataResidency.allowedRegions', o.allowedRegions === undefined ? [] : allowed, 'List at least one allowed Region.');
+      const appProfiles = requireStrings(this, 'dataResidency.applicationInferenceProfileArns', o.applicationInferenceProfileArns, APPLICATION_PROFILE_ARN_PATTERN, 'an application inference profile ARN');
       const concrete = allowed.filter((r) => isResolved(r));
-      if (concrete.length !== allowed.length) {
+      if (Token.isUnresolved(allowed) || concrete.length !== allowed.length) {
         throw new PlatformValidationError(this, 'dataResidency.allowedRegions', '(token)', 'Name the allowed Regions literally: the geography of each decides which profiles stay usable.');
       }
       let profileSources: Array<{ region: string; geography: InferenceGeography }>;
-      if (o.geographies) {
-        o.geographies.forEach((g, i) => {
+      if (o.geographies !== undefined) {
+        const geographies = requireList(this, 'dataResidency.geographies', o.geographies);
+        geographies.forEach((g, i) => {
           if (!ALL_GEOGRAPHIES.includes(g)) throw new PlatformValidationError(this, `dataResidency.geographies[${i}]`, g, `Allowed values: ${ALL_GEOGRAPHIES.join(', ')}.`);
           if (!allowed.some((r) => GEOGRAPHY_REGIONS[g].includes(r))) {
             throw new PlatformValidationError(this, `dataResidency.geographies[${i}]`, g, `A ${g}. profile can only be called from a Region of its geography (${GEOGRAPHY_REGIONS[g].join(', ')}); none of them is allowed.`);
           }
         });
-        profileSources = o.geographies.flatMap((g) => allowed.filter((r) => GEOGRAPHY_REGIONS[g].includes(r)).map((r) => ({ region: r, geography: g })));
+        profileSources = geographies.flatMap((g) => allowed.filter((r) => GEOGRAPHY_REGIONS[g].includes(r)).map((r) => ({ region: r, geography: g })));
       } else {
         profileSources = allowed.flatMap((r) => {
           const g = narrowestGeographyOf(r);
@@ -373,6 +427,8 @@ class ImportedBedrockEnforcement extends BedrockEnforcementBase {
 
   constructor(scope: Construct, id: string, attrs: BedrockEnforcementAttributes) {
     super(scope, id);
+    requireProps(this, attrs, 'Pass the attributes: { managedPolicyArn }.');
+    requireString(this, 'managedPolicyArn', attrs.managedPolicyArn, 'a customer-managed policy ARN');
     const arn = requirePattern(this, 'managedPolicyArn', attrs.managedPolicyArn, MANAGED_POLICY_ARN_PATTERN, 'a customer-managed policy ARN such as arn:aws:iam::123456789012:policy/bedrock-enforcement');
     const account = Stack.of(this).account;
     const policyAccount = isResolved(arn) ? arn.split(':')[4] : undefined;
@@ -381,7 +437,7 @@ class ImportedBedrockEnforcement extends BedrockEnforcementBase {
     }
     this.managedPolicyArn = arn;
     this.requiredGuardrail = attrs.requiredGuardrail && validateGuardrail(this, 'requiredGuardrail', attrs.requiredGuardrail);
-    this.requiredVpcEndpointIds = attrs.requiredVpcEndpointIds && requireEach(this, 'requiredVpcEndpointIds', attrs.requiredVpcEndpointIds, VPC_ENDPOINT_ID_PATTERN, 'a VPC endpoint ID such as vpce-0123456789abcdef0');
+    this.requiredVpcEndpointIds = attrs.requiredVpcEndpointIds && requireStrings(this, 'requiredVpcEndpointIds', attrs.requiredVpcEndpointIds, VPC_ENDPOINT_ID_PATTERN, 'a VPC endpoint ID such as vpce-0123456789abcdef0');
     this.enforcementPolicy = iam.ManagedPolicy.fromManagedPolicyArn(this, 'Policy', arn);
   }
 

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { GOVERNANCE_ACTIONS } from './bedrock-actions';
 import { accountResourcesArn, foundationModelArn } from './bedrock-arns';
+import { requireObject, requireObjects, requireProps } from './input-checks';
 import { kmsViaService } from './kms-via-service';
 import { AttachablePolicy } from './attachable-policy';
 
@@ -36,6 +37,8 @@ const ACCOUNT_SCOPE_REASON = (type: string) =>
 export class BedrockBuilderPolicy extends AttachablePolicy {
   constructor(scope: Construct, id: string, props: BedrockBuilderPolicyProps = {}) {
     super(scope, id, 'Bedrock builder: manage knowledge bases, data sources, guardrails, prompts and agents; no throughput, no logging changes');
+    requireProps(this, props, 'Pass an object (it may be empty: {}).');
+    if (props.encryptionKey !== undefined) requireObject(this, 'encryptionKey', props.encryptionKey, 'keyArn', 'a KMS key (kms.IKey, e.g. kms.Key.fromKeyArn)');
     const kb = accountResourcesArn(this, 'knowledge-base');
     const guardrail = accountResourcesArn(this, 'guardrail');
     const prompt = accountResourcesArn(this, 'prompt');
@@ -131,7 +134,7 @@ export class BedrockBuilderPolicy extends AttachablePolicy {
       resources: [kb, guardrail, prompt, agent, agentAlias],
       wildcardReason: ACCOUNT_SCOPE_REASON('knowledge base, guardrail, prompt and agent'),
     });
-    this.addServiceRole(...(props.serviceRoles ?? []));
+    this.addServiceRolesAs('serviceRoles', props.serviceRoles);
     this.allow(kmsViaService(this, 'UsePlatformKeyThroughBedrock', [props.encryptionKey], ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], 'bedrock'));
     const grant = kmsViaService(this, 'LetBedrockHoldGrantsOnPlatformKey', [props.encryptionKey], ['kms:CreateGrant'], 'bedrock');
     this.allow({ ...grant, conditions: { ...grant.conditions, Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
@@ -144,16 +147,21 @@ export class BedrockBuilderPolicy extends AttachablePolicy {
    * allowed are skipped.
    */
   public addServiceRole(...roles: iam.IRole[]): void {
+    this.addServiceRolesAs('addServiceRole', roles);
+  }
+
+  /** Gives `grantee` the builder permissions (and its explicit denies). */
+  public grantBuild(grantee: iam.IGrantable): iam.Grant {
+    return this.attachTo(grantee);
+  }
+
+  private addServiceRolesAs(prop: string, given: readonly iam.IRole[] | undefined): void {
+    const roles = requireObjects(this, prop, given, 'roleArn', 'an IAM role (iam.IRole, e.g. iam.Role.fromRoleArn)');
     this.allow({
       sid: 'PassServiceRolesToBedrockOnly',
       actions: ['iam:PassRole'],
       resources: roles.map((r) => r.roleArn),
       conditions: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
     });
-  }
-
-  /** Gives `grantee` the builder permissions (and its explicit denies). */
-  public grantBuild(grantee: iam.IGrantable): iam.Grant {
-    return this.attachTo(grantee);
   }
 }

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { BedrockModel, BedrockModelKind, ModelRequirements, modelInvocationResources, requireModels } from '../core/bedrock-model';
 import { requireNonEmpty } from '../core/validate';
 import { INVOKE_ACTIONS } from './bedrock-actions';
-import { KNOWLEDGE_BASE_ARN_PATTERN, requireEach } from './bedrock-arns';
+import { KNOWLEDGE_BASE_ARN_PATTERN } from './bedrock-arns';
+import { requireList, requireObject, requireProps, requireStrings } from './input-checks';
 import { GuardrailReference, validateGuardrail } from './guardrail-reference';
 import { kmsViaService } from './kms-via-service';
 import { AttachablePolicy } from './attachable-policy';
@@ -78,7 +79,9 @@ export class BedrockInvokerPolicy extends AttachablePolicy {
 
   constructor(scope: Construct, id: string, props: BedrockInvokerPolicyProps) {
     super(scope, id, 'Bedrock invoker: invoke the allowed models, apply the platform guardrail, query the platform knowledge bases');
-    requireNonEmpty(this, 'models', props.models ?? [], 'List at least one BedrockModel the application may invoke.');
+    requireProps(this, props, 'Pass at least { models }: the models the application may invoke.');
+    requireNonEmpty(this, 'models', requireList(this, 'models', props.models), 'List at least one BedrockModel the application may invoke.');
+    if (props.encryptionKey !== undefined) requireObject(this, 'encryptionKey', props.encryptionKey, 'keyArn', 'a KMS key (kms.IKey, e.g. kms.Key.fromKeyArn)');
     this.addModelsAs('models', props.models);
     const guardrails = props.guardrail ? [props.guardrail] : [];
     this.applyGuardrails(guardrails, () => 'guardrail');
@@ -123,8 +126,8 @@ export class BedrockInvokerPolicy extends AttachablePolicy {
     return this.attachTo(grantee);
   }
 
-  private addModelsAs(prop: string, models: readonly BedrockModel[]): void {
-    requireModels(this, prop, models, INVOKER_MODEL_REQUIREMENTS);
+  private addModelsAs(prop: string, given: readonly BedrockModel[]): void {
+    const models = requireModels(this, prop, requireList(this, prop, given), INVOKER_MODEL_REQUIREMENTS);
     const fresh = models.filter((m) => !this.modelIds.has(modelKey(m)));
     if (fresh.length === 0) return;
     for (const m of fresh) {
@@ -142,19 +145,29 @@ export class BedrockInvokerPolicy extends AttachablePolicy {
       conditions: { StringEquals: { 'bedrock:InferenceProfileArn': resources.viaProfiles } },
     });
     this.allow({ sid: 'DescribeAllowedProfiles', actions: ['bedrock:GetInferenceProfile'], resources: resources.profiles });
+    // Too large for one managed policy: one narrowing per model, the foundation models its profile
+    // routes to with that profile's ARNs only (together they allow every routed call the list does).
+    this.cutWith('InvokeModelsOnlyThroughAllowedProfiles', () =>
+      this.models.flatMap((m) => {
+        const own = modelInvocationResources(this, [m]);
+        if (own.throughProfile.length === 0) return [];
+        return [new iam.PolicyStatement({ sid: 'InvokeModelsOnlyThroughAllowedProfiles', actions: INVOKE_ACTIONS, resources: own.throughProfile, conditions: { StringEquals: { 'bedrock:InferenceProfileArn': own.viaProfiles } } })];
+      }),
+    );
   }
 
-  private applyGuardrails(guardrails: readonly GuardrailReference[], prop: (i: number) => string): void {
+  private applyGuardrails(given: readonly GuardrailReference[], prop: (i: number) => string): void {
+    const guardrails = requireList(this, prop(0).replace(/\[0\]$/, ''), given);
     guardrails.forEach((g, i) => validateGuardrail(this, prop(i), g));
     this.allow({ sid: 'ApplyPlatformGuardrail', actions: ['bedrock:ApplyGuardrail'], resources: guardrails.map((g) => g.guardrailArn) });
   }
 
   private decryptGuardrails(guardrails: readonly GuardrailReference[]): void {
-    this.allow(kmsViaService(this, 'DecryptGuardrailThroughBedrock', guardrails.map((g) => g.encryptionKey), ['kms:Decrypt'], 'bedrock'));
+    this.allow(kmsViaService(this, 'DecryptGuardrailThroughBedrock', guardrails.filter((g) => g !== null && g !== undefined).map((g) => g.encryptionKey), ['kms:Decrypt'], 'bedrock'));
   }
 
   private allowKnowledgeBasesAs(prop: string, arns: readonly string[]): void {
-    const knowledgeBases = requireEach(this, prop, arns, KNOWLEDGE_BASE_ARN_PATTERN, 'a knowledge base ARN such as arn:aws:bedrock:us-east-1:123456789012:knowledge-base/ABCDEFGHIJ');
+    const knowledgeBases = requireStrings(this, prop, arns, KNOWLEDGE_BASE_ARN_PATTERN, 'a knowledge base ARN such as arn:aws:bedrock:us-east-1:123456789012:knowledge-base/ABCDEFGHIJ');
     if (knowledgeBases.length === 0) return;
     this.allow({ sid: 'RetrieveFromPlatformKnowledgeBases', actions: ['bedrock:Retrieve'], resources: [...knowledgeBases] });
     this.allow({

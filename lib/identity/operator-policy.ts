@@ -7,6 +7,7 @@ import { requirePattern } from '../core/validate';
 import { DATA_PLANE_ACTIONS } from './bedrock-actions';
 import { accountResourcesArn } from './bedrock-arns';
 import { AttachablePolicy } from './attachable-policy';
+import { requireList, requireObject, requireProps, requireString } from './input-checks';
 
 /**
  * Name prefix of the platform's operational alarms: the alarms the operator persona manages by
@@ -94,6 +95,8 @@ const ALARM_PREFIX_DESCRIPTION =
 export class BedrockOperatorPolicy extends AttachablePolicy {
   constructor(scope: Construct, id: string, props: BedrockOperatorPolicyProps = {}) {
     super(scope, id, 'Bedrock operator: provisioned throughput, platform alarms, metrics; no model invocation, no audit changes by default');
+    requireProps(this, props, 'Pass an object (it may be empty: {}).');
+    if (props.invocationLoggingRole !== undefined) requireObject(this, 'invocationLoggingRole', props.invocationLoggingRole, 'roleArn', 'an IAM role (iam.IRole, e.g. iam.Role.fromRoleArn)');
     const stack = Stack.of(this);
     const prefix = this.alarmPrefix(props);
     const alarmArn = (namePattern: string) => `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:${namePattern}`;
@@ -161,8 +164,8 @@ export class BedrockOperatorPolicy extends AttachablePolicy {
     return this.attachTo(grantee);
   }
 
-  private addProvisionableModelsAs(prop: string, models: readonly BedrockModel[]): void {
-    requireModels(this, prop, models, { kinds: [BedrockModelKind.FOUNDATION_MODEL, BedrockModelKind.CUSTOM_MODEL], reason: 'what CreateProvisionedModelThroughput is authorized against' });
+  private addProvisionableModelsAs(prop: string, given: readonly BedrockModel[]): void {
+    const models = requireModels(this, prop, requireList(this, prop, given), { kinds: [BedrockModelKind.FOUNDATION_MODEL, BedrockModelKind.CUSTOM_MODEL], reason: 'what CreateProvisionedModelThroughput is authorized against' });
     this.allow({ sid: 'BuyProvisionedThroughputForAllowedModels', actions: ['bedrock:CreateProvisionedModelThroughput'], resources: models.map((m) => m.resourceArn(this)!) });
   }
 
@@ -175,6 +178,7 @@ export class BedrockOperatorPolicy extends AttachablePolicy {
       return '';
     }
     const prefix = props.alarmNamePrefix ?? PLATFORM_ALARM_NAME_PREFIX;
+    requireString(this, 'alarmNamePrefix', prefix, ALARM_PREFIX_DESCRIPTION);
     if (prefix === '') {
       throw new PlatformValidationError(
         this,

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
 import { requireNonEmpty } from '../core/validate';
-import { requireEach } from './bedrock-arns';
+import { claimRoleName, requireStrings } from './input-checks';
 
 /**
  * IAM path reserved for the roles Amazon Bedrock assumes for the platform (knowledge-base
@@ -72,7 +72,8 @@ export class PlatformServiceRole extends iam.Role {
 
   constructor(scope: Construct, id: string, props: PlatformServiceRoleProps = {}) {
     const stack = Stack.of(scope);
-    const sourceArns = props.sourceArns ?? [`arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:*`];
+    // Deduplicated before super (the trust is rendered from them); checked, with errors naming this role, after.
+    const sourceArns = Array.isArray(props.sourceArns) ? [...new Set(props.sourceArns)] : [`arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:*`];
     super(scope, id, {
       path: PLATFORM_SERVICE_ROLE_PATH,
       roleName: props.roleName,
@@ -82,10 +83,11 @@ export class PlatformServiceRole extends iam.Role {
         ArnLike: { 'aws:SourceArn': sourceArns.length === 1 ? sourceArns[0] : sourceArns },
       }),
     });
+    if (props.roleName !== undefined) claimRoleName(this, props.roleName);
     if (props.sourceArns !== undefined) {
-      requireNonEmpty(this, 'sourceArns', props.sourceArns, 'List at least one Bedrock resource ARN, or leave the prop out for every Bedrock resource of this account and Region.');
-      requireEach(this, 'sourceArns', props.sourceArns, SOURCE_ARN, 'a Bedrock resource ARN (wildcards allowed) with a 12-digit account, such as arn:aws:bedrock:us-east-1:123456789012:knowledge-base/*');
-      props.sourceArns.forEach((arn, i) => {
+      const given = requireStrings(this, 'sourceArns', props.sourceArns, SOURCE_ARN, 'a Bedrock resource ARN (wildcards allowed) with a 12-digit account, such as arn:aws:bedrock:us-east-1:123456789012:knowledge-base/*');
+      requireNonEmpty(this, 'sourceArns', given, 'List at least one Bedrock resource ARN, or leave the prop out for every Bedrock resource of this account and Region.');
+      given.forEach((arn, i) => {
         const account = arn.split(':')[4];
         if (!Token.isUnresolved(arn) && !Token.isUnresolved(stack.account) && account !== stack.account) {
           throw new PlatformValidationError(this, `sourceArns[${i}]`, arn, `Must be a resource of this account (${stack.account}): aws:SourceAccount admits no other.`);

@@ -10,9 +10,12 @@ import { isResolved, requireAccountId, requireOneOf, requirePattern } from '../c
 import { ALL_BEDROCK_FEATURES, BedrockFeature, bedrockFeature, endpointServiceOf, featureActions } from './bedrock-features';
 import { BearerTokenAccess, bedrockEndpointStatements, EndpointPrincipals, supportEndpointStatements } from './endpoint-policies';
 import { endpointModelArns, mantleModelsOf, sameModel, validateEndpointModels } from './model-access';
-import { knownVpcCidr, rejectWith, routeTableIdsOf, subnetsAcrossZones } from './network-validation';
+import {
+  INBOUND_RULES_PER_SECURITY_GROUP, knownVpcCidr, rejectWith, renderedJsonLength, requireList, requirePeer, requireProps, requireVpc, routeTableIdsOf, subnetsAcrossZones,
+} from './network-validation';
 import { createNewVpc, NewVpcProps, rejectNewVpcPropsWithExistingVpc } from './new-vpc';
 import { VpcFlowLog } from './vpc-flow-log';
+import { endpointsInApp, vpcRecord } from './vpc-registry';
 
 /** A set of Bedrock interface endpoints in a VPC, as other constructs see it (created here, or imported). */
 export interface IBedrockPrivateLink extends IConstruct {
@@ -170,6 +173,13 @@ const SUPPORT_FEATURES: Partial<Record<SupportEndpoint, BedrockFeature>> = {
 const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8,17}$/;
 
 /**
+ * Largest VPC endpoint policy, white space included (AWS PrivateLink quotas, not adjustable:
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html). A VPC endpoint
+ * takes one policy document, so a larger one cannot be split.
+ */
+export const ENDPOINT_POLICY_MAX_LENGTH = 20480;
+
+/**
  * Metrics of an interface endpoint in `AWS/PrivateLinkEndpoints` (AWS PrivateLink Guide, "CloudWatch
  * metrics for AWS PrivateLink": https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-cloudwatch-metrics.html).
  */
@@ -219,12 +229,29 @@ export abstract class BedrockPrivateLinkBase extends Construct implements IBedro
     return id;
   }
 
-  /** Admits `peers` on TCP 443 to every endpoint security group, now and later. */
+  /**
+   * Admits `peers` on TCP 443 to every endpoint security group, now and later. A peer admitted
+   * already (same security group or CIDR) is not added again.
+   */
   public allowClients(...peers: ec2.IPeer[]): void {
+    peers.forEach((p, i) => requirePeer(this, `clients[${this.clientPeers.length + i}]`, p));
     this.checkClientsCanBeAdmitted(peers);
-    for (const peer of peers) {
+    const added = peers.filter((p, i) => !this.clientPeers.some((q) => q.uniqueId === p.uniqueId) && peers.findIndex((q) => q.uniqueId === p.uniqueId) === i);
+    // One inbound rule per peer on each endpoint group. Refused above the default quota rather than
+    // spread over more groups: hundreds of client rules mean clients should share a security group
+    // (or a summarizing CIDR), and a rule AWS refuses would only show up at deploy time.
+    const total = this.clientPeers.length + added.length;
+    if (total > INBOUND_RULES_PER_SECURITY_GROUP) {
+      throw new PlatformValidationError(
+        this,
+        'clients',
+        `${total} distinct peers`,
+        `Each endpoint security group would get ${total} inbound rules; a security group holds ${INBOUND_RULES_PER_SECURITY_GROUP} by default (Amazon VPC quota "Inbound rules per security group"). Admit a security group the clients share, or CIDR blocks that summarize them.`,
+      );
+    }
+    for (const peer of added) {
       this.clientPeers.push(peer);
-      for (const sg of this.clientGroups) admit(sg, peer);
+      for (const sg of this.clientGroups) admit(this, sg, peer);
     }
   }
 
@@ -271,7 +298,7 @@ export abstract class BedrockPrivateLinkBase extends Construct implements IBedro
   /** Registers an endpoint security group: every client admitted so far, and later, gets TCP 443. */
   protected addClientSecurityGroup(sg: ec2.ISecurityGroup): void {
     this.clientGroups.push(sg);
-    for (const peer of this.clientPeers) admit(sg, peer);
+    for (const peer of this.clientPeers) admit(this, sg, peer);
   }
 
   /** Whether clients have a security group to be admitted to. */
@@ -285,9 +312,29 @@ export abstract class BedrockPrivateLinkBase extends Construct implements IBedro
  * stack already depends on the endpoints' stack (it uses their VPC), and a rule here would make
  * the endpoints' stack depend on it too, a cycle.
  */
-function admit(sg: ec2.ISecurityGroup, peer: ec2.IPeer): void {
+function admit(link: IConstruct, sg: ec2.ISecurityGroup, peer: ec2.IPeer): void {
   const remote = ec2.SecurityGroup.isSecurityGroup(peer) && Stack.of(peer) !== Stack.of(sg);
+  if (remote) rejectCycle(link, 'clients', peer, Stack.of(sg));
   sg.addIngressRule(peer, ec2.Port.tcp(443), `HTTPS from ${peer.uniqueId}`.slice(0, 255), remote);
+}
+
+/**
+ * Throws when `consumer` (a client group or an in-VPC consumer) is in a stack that `linkStack`
+ * already depends on: the rule or dependency that ties the consumer to the endpoints would make
+ * that stack depend on the endpoints' stack too, a cycle CloudFormation cannot deploy. The case
+ * seen structurally: the consumer lives in the stack of the VPC, and the endpoints in another one.
+ */
+function rejectCycle(link: IConstruct, prop: string, consumer: IConstruct, linkStack: Stack): void {
+  const consumerStack = Stack.of(consumer);
+  if (consumerStack === linkStack) return;
+  if (linkStack.dependencies.includes(consumerStack) || (link instanceof BedrockPrivateLinkBase && Stack.of(link.vpc) === consumerStack && consumerStack !== linkStack)) {
+    throw new PlatformValidationError(
+      link,
+      prop,
+      consumer.node.path,
+      `It is in stack ${consumerStack.stackName}, which the endpoints' stack ${linkStack.stackName} depends on (it holds the VPC): tying it to the endpoints would make each stack depend on the other. Create it in ${linkStack.stackName} or in a stack deployed after it.`,
+    );
+  }
 }
 
 /**
@@ -331,7 +378,8 @@ export class BedrockPrivateLink extends BedrockPrivateLinkBase {
 
   constructor(scope: Construct, id: string, props: BedrockPrivateLinkProps) {
     super(scope, id);
-    const features = [...new Set(props.features ?? [])];
+    props = requireProps(this, props, '{ features: [BedrockFeature.RUNTIME] }');
+    const features = [...(requireList(this, 'features', props.features, 'BedrockFeature values', true) ?? [])];
     if (features.length === 0) {
       throw new PlatformValidationError(this, 'features', props.features, `A private path needs at least one feature to reach. Allowed values: ${ALL_BEDROCK_FEATURES.join(', ')}.`);
     }
@@ -347,8 +395,8 @@ export class BedrockPrivateLink extends BedrockPrivateLinkBase {
     this.existingSupport = props.existingSupportEndpoints ?? {};
     this.validateFeatureOptions(features);
 
-    if (props.vpc) {
-      this.vpc = props.vpc;
+    if (props.vpc !== undefined) {
+      this.vpc = requireVpc(this, 'vpc', props.vpc);
       this.applicationSubnets = props.subnets ?? {};
     } else {
       const { vpc, flowLog } = createNewVpc(this, props, {
@@ -363,6 +411,7 @@ export class BedrockPrivateLink extends BedrockPrivateLinkBase {
     }
     subnetsAcrossZones(this, 'subnets', this.vpc, this.applicationSubnets, 1, 6);
 
+    requireList(this, 'clients', props.clients, 'peers (security groups, or ec2.Peer.ipv4(...))');
     if (props.clients !== undefined && props.clients.length === 0) {
       throw new PlatformValidationError(this, 'clients', [], 'Name at least one client peer (a security group or CIDR), or leave clients unset to admit the VPC CIDR.');
     }
@@ -374,6 +423,7 @@ export class BedrockPrivateLink extends BedrockPrivateLinkBase {
     this.allowClients(...(props.clients ?? [ec2.Peer.ipv4(vpcCidr!)]));
 
     for (const feature of features) this.addFeatureEndpoint(feature);
+    this.node.addValidation({ validate: () => [...this.policySizeErrors(), ...this.foreignEndpointErrors()] });
   }
 
   /** Models invocable through the endpoints, as they are now (`models`, and those added with `addModel`). */
@@ -439,12 +489,28 @@ export class BedrockPrivateLink extends BedrockPrivateLinkBase {
     const feature = SUPPORT_FEATURES[endpoint];
     if (feature) return this.featureEndpoints.get(feature) ?? this.addFeatureEndpoint(feature);
     const existing = this.supportEndpointMap.get(endpoint) ?? this.existingSupport[endpoint];
+    const record = vpcRecord(this.vpc);
     if (existing) {
       this.supportEndpointMap.set(endpoint, existing);
+      if (!record.endpoints.has(endpoint)) record.endpoints.set(endpoint, { owner: this.node.path, endpoint: existing, created: false });
       return existing;
     }
-    const group = new Construct(this, `${SUPPORT_IDS[endpoint]}Support`);
     const statements = supportEndpointStatements(this, endpoint, this.principals);
+    const registered = record.endpoints.get(endpoint);
+    if (registered) {
+      // One gateway endpoint per service and route table, one Private DNS name per service and VPC.
+      if (!registered.created) {
+        throw new PlatformValidationError(this, 'existingSupportEndpoints', undefined, `The VPC already has a ${endpoint} endpoint, given to ${registered.owner}: pass it here too (existingSupportEndpoints: { '${endpoint}': ... }).`);
+      }
+      const policy = (e: ec2.IVpcEndpoint) => JSON.stringify(Stack.of(e).resolve((e.node.defaultChild as ec2.CfnVPCEndpoint).policyDocument));
+      const mine = JSON.stringify(Stack.of(registered.endpoint).resolve(new iam.PolicyDocument({ statements })));
+      if (policy(registered.endpoint) !== mine) {
+        throw new PlatformValidationError(this, 'principals', this.principals, `The VPC's ${endpoint} endpoint, created by ${registered.owner}, admits other principals, and a VPC takes one such endpoint: give both the same principals, or reuse that construct.`);
+      }
+      this.supportEndpointMap.set(endpoint, registered.endpoint);
+      return registered.endpoint;
+    }
+    const group = new Construct(this, `${SUPPORT_IDS[endpoint]}Support`);
     let created: ec2.GatewayVpcEndpoint | ec2.InterfaceVpcEndpoint;
     if (endpoint === SupportEndpoint.S3) {
       routeTableIdsOf(this, 'vpc', this.vpc.selectSubnets(this.applicationSubnets).subnets);
@@ -462,6 +528,7 @@ export class BedrockPrivateLink extends BedrockPrivateLinkBase {
     }
     statements.forEach((s) => created.addToPolicy(s));
     this.supportEndpointMap.set(endpoint, created);
+    record.endpoints.set(endpoint, { owner: this.node.path, endpoint: created, created: true });
     return created;
   }
 
@@ -477,6 +544,7 @@ export class BedrockPrivateLink extends BedrockPrivateLinkBase {
       const endpoint = this.addSupportEndpoint(need);
       const created = endpoint.node.defaultChild instanceof CfnResource;
       for (const dependent of consumer.endpointDependents ?? []) {
+        if (created) rejectCycle(this, 'consumer', dependent, Stack.of(endpoint));
         // In another stack, the dependency becomes a stack dependency (aws-cdk-lib does that).
         if (created) dependent.node.addDependency(endpoint);
         // An imported endpoint, or one of another stack, has no resource in the dependent's
@@ -502,10 +570,23 @@ export class BedrockPrivateLink extends BedrockPrivateLinkBase {
       throw new PlatformValidationError(this, 'useFipsEndpoints', true, `${feature} has no FIPS endpoint; features with one: ${ALL_BEDROCK_FEATURES.filter((f) => bedrockFeature(f).fipsServiceShortName).join(', ')}.`);
     }
     this.featureStatements(feature); // throws now if the policy would allow nothing
+    const service = this.serviceOf(feature);
+    const record = vpcRecord(this.vpc);
+    const registered = record.endpoints.get(service);
     const existing = this.existingEndpoints[feature];
     if (existing) {
       this.featureEndpoints.set(feature, existing);
+      if (!registered) record.endpoints.set(service, { owner: this.node.path, endpoint: existing, created: false });
       return existing;
+    }
+    if (registered) {
+      // Private DNS: one endpoint per service and VPC answers the service's public name.
+      throw new PlatformValidationError(
+        this,
+        'features',
+        feature,
+        `The VPC already has a ${service} endpoint with Private DNS (${registered.created ? 'created by' : 'given to'} ${registered.owner}), and it allows one per service: pass it as existingEndpoints: { '${feature}': ... } (a BedrockPrivateLink's endpoints.get(feature)), or add features and models to that private link instead (addFeature, addModel).`,
+      );
     }
     const group = new Construct(this, d.constructId);
     const sg = this.newSecurityGroup(group, `Bedrock ${d.serviceShortName} endpoint: HTTPS from declared clients only`);
@@ -520,15 +601,72 @@ export class BedrockPrivateLink extends BedrockPrivateLinkBase {
     // Rendered at synth from the models as they are then (addModel): one document, each Sid once.
     (endpoint.node.defaultChild as ec2.CfnVPCEndpoint).policyDocument = Lazy.any({ produce: () => this.endpointPolicy(feature) });
     this.featureEndpoints.set(feature, endpoint);
+    record.endpoints.set(service, { owner: this.node.path, endpoint, created: true });
     return endpoint;
   }
 
-  private featureStatements(feature: BedrockFeature): iam.PolicyStatement[] {
+  /** Short name of `feature`'s endpoint service (FIPS or not): what Private DNS answers for. */
+  private serviceOf(feature: BedrockFeature): string {
+    const d = bedrockFeature(feature);
+    return (this.useFips ? d.fipsServiceShortName : undefined) ?? d.serviceShortName;
+  }
+
+  /**
+   * Endpoint policies over the 20,480 characters AWS accepts, measured on the rendered policy (as
+   * deployed: pseudo parameters at their longest). The models are what grows a policy.
+   */
+  private policySizeErrors(): string[] {
+    const errors: string[] = [];
+    for (const [feature, endpoint] of this.featureEndpoints) {
+      if (!(endpoint.node.defaultChild instanceof ec2.CfnVPCEndpoint)) continue; // existing: its owner's policy
+      const lengthWith = (models: readonly BedrockModel[]) => {
+        try {
+          return renderedJsonLength(this, new iam.PolicyDocument({ statements: this.featureStatements(feature, models) }));
+        } catch {
+          return 0; // no model left for this feature: the policy is small again
+        }
+      };
+      const length = lengthWith(this.modelList);
+      if (length <= ENDPOINT_POLICY_MAX_LENGTH) continue;
+      // How many of the last models must go: measured, since a profile adds an ARN per Region.
+      let [fits, tooLong] = [0, this.modelList.length];
+      while (tooLong - fits > 1) {
+        const mid = Math.floor((fits + tooLong) / 2);
+        if (lengthWith(this.modelList.slice(0, mid)) > ENDPOINT_POLICY_MAX_LENGTH) tooLong = mid;
+        else fits = mid;
+      }
+      const keep = fits;
+      const remove = this.modelList.slice(keep);
+      errors.push(
+        `${this.node.path}: invalid models (${this.modelList.length} models). The ${feature} endpoint policy would be ${length} characters; a VPC endpoint takes one policy of at most ${ENDPOINT_POLICY_MAX_LENGTH} characters, which cannot be split. ` +
+          `Remove the last ${remove.length} models (${remove.slice(0, 5).map(String).join(', ')}${remove.length > 5 ? ', ...' : ''}), or allow a family with a pattern such as BedrockModel.parse('anthropic.claude-*').`,
+      );
+    }
+    return errors;
+  }
+
+  /** Endpoints for the same services on this VPC made outside this library (any construct of the app). */
+  private foreignEndpointErrors(): string[] {
+    const ours = [...this.featureEndpoints.values(), ...this.supportEndpointMap.values()];
+    const mine = [
+      ...[...this.featureEndpoints].filter(([, e]) => e.node.defaultChild instanceof ec2.CfnVPCEndpoint).map(([f, e]) => [this.serviceOf(f), e, false] as const),
+      ...[...this.supportEndpointMap].filter(([, e]) => e.node.defaultChild instanceof ec2.CfnVPCEndpoint).map(([s, e]) => [s as string, e, s === SupportEndpoint.S3] as const),
+    ];
+    const ownedElsewhere = new Set([...vpcRecord(this.vpc).endpoints.values()].map((r) => r.endpoint));
+    return mine.flatMap(([service, endpoint, gateway]) => {
+      const clashes = endpointsInApp(this.vpc, service, gateway, [...ours, ...ownedElsewhere]);
+      return clashes.map(
+        (c) => `${this.node.path}: the VPC has another ${service} endpoint, ${c.node.path}, besides ${endpoint.node.path}: ${gateway ? 'one gateway endpoint per service and route table' : 'Private DNS allows one endpoint per service and VPC'}. Pass it to this construct (existingEndpoints / existingSupportEndpoints) instead of creating a second one.`,
+      );
+    });
+  }
+
+  private featureStatements(feature: BedrockFeature, models: readonly BedrockModel[] = this.modelList): iam.PolicyStatement[] {
     const allowed = this.allowedActions[feature];
     const prefix = `${bedrockFeature(feature).iamPrefix}:`;
     const statements = bedrockEndpointStatements(this, feature, {
       principals: this.principals,
-      models: this.modelList,
+      models,
       actions: allowed?.map((a) => a.slice(prefix.length)),
       bearerTokens: this.bearerTokens,
     });
@@ -598,7 +736,9 @@ class ImportedBedrockPrivateLink extends BedrockPrivateLinkBase {
 
   constructor(scope: Construct, id: string, attrs: BedrockPrivateLinkAttributes) {
     super(scope, id);
-    this.vpc = attrs.vpc;
+    attrs = requireProps(this, attrs, "{ vpc, endpointIds: { 'bedrock-runtime': 'vpce-0123456789abcdef0' } }");
+    this.vpc = requireVpc(this, 'vpc', attrs.vpc);
+    requireList(this, 'endpointSecurityGroups', attrs.endpointSecurityGroups, 'security groups (ec2.SecurityGroup.fromSecurityGroupId)');
     this.applicationSubnets = attrs.applicationSubnets ?? {};
     this.useFips = attrs.useFipsEndpoints ?? false;
     const entries = Object.entries(attrs.endpointIds ?? {}).filter(([, v]) => v !== undefined) as Array<[string, string]>;

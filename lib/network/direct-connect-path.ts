@@ -7,7 +7,8 @@ import { ASSOCIATED_GATEWAY_ASN_METADATA, AWS_DEFAULT_GATEWAY_ASN } from '../cor
 import { isResolved, requireIntegerInRange, requireIpv4Cidr, requireNonEmpty, requirePattern } from '../core/validate';
 import { IBedrockPrivateLink } from './bedrock-private-link';
 import { InboundDnsResolver } from './inbound-dns-resolver';
-import { cidrsOverlap, knownVpcCidr, rejectWith, routeTableIdsOf, subnetsAcrossZones } from './network-validation';
+import { cidrsOverlap, knownVpcCidr, rejectWith, requireList, requireProps, requireVpc, routeTableIdsOf, subnetsAcrossZones } from './network-validation';
+import { vpcRecord } from './vpc-registry';
 
 /** A virtual interface on an existing Direct Connect connection (its type follows the association). */
 export interface DirectConnectVirtualInterfaceOptions {
@@ -57,7 +58,7 @@ export interface DirectConnectPathProps {
    */
   readonly directConnectGatewayAsn?: number;
   /**
-   * Name of a new Direct Connect gateway.
+   * Name of a new Direct Connect gateway: 1 to 100 letters, digits, spaces and `_ - , /`.
    * @default a name derived from the construct path
    */
   readonly directConnectGatewayName?: string;
@@ -125,6 +126,8 @@ export interface DirectConnectPathProps {
 const DX_GATEWAY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CONNECTION_ID = /^dx(con|lag)-[a-z0-9]{8,}$/;
 const VIF_NAME = /^[a-z0-9-]{1,100}$/;
+/** The CloudFormation schema of AWS::DirectConnect::DirectConnectGateway (DirectConnectGatewayName). */
+const DX_GATEWAY_NAME = /^[A-Za-z0-9_ ,/-]{1,100}$/;
 const PEER_ADDRESS = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(30|31)$/;
 
 /**
@@ -166,7 +169,16 @@ export class DirectConnectPath extends Construct {
 
   constructor(scope: Construct, id: string, props: DirectConnectPathProps) {
     super(scope, id);
-    const vpc = props.vpc;
+    props = requireProps(this, props, "{ vpc, onPremisesCidrs: ['192.168.0.0/16'] }");
+    const vpc = requireVpc(this, 'vpc', props.vpc);
+    // A repeated network is refused rather than dropped: it is most likely a typo for another one,
+    // and it would add the same route twice (CloudFormation fails the second).
+    requireList(this, 'onPremisesCidrs', props.onPremisesCidrs, 'IPv4 CIDR blocks', true);
+    requireList(this, 'allowedPrefixes', props.allowedPrefixes, 'IPv4 CIDR blocks', true);
+    requireList(this, 'resolverIpAddresses', props.resolverIpAddresses, 'IPv4 addresses', true);
+    if (props.privateLink !== undefined && typeof (props.privateLink as Partial<IBedrockPrivateLink> | null)?.allowClients !== 'function') {
+      throw new PlatformValidationError(this, 'privateLink', props.privateLink, 'Must be a BedrockPrivateLink, or one imported with BedrockPrivateLink.fromPrivateLinkAttributes.');
+    }
     const onPremises = requireNonEmpty(this, 'onPremisesCidrs', props.onPremisesCidrs, 'Name the corporate networks that reach Bedrock over Direct Connect.');
     onPremises.forEach((c, i) => requireIpv4Cidr(this, `onPremisesCidrs[${i}]`, c, 8, 32));
     const vpcCidr = knownVpcCidr(vpc);
@@ -204,6 +216,9 @@ export class DirectConnectPath extends Construct {
       this.directConnectGatewayId = props.directConnectGatewayId;
     } else {
       gatewayAsn = this.requirePrivateAsn('directConnectGatewayAsn', props.directConnectGatewayAsn ?? DEFAULT_DIRECT_CONNECT_GATEWAY_ASN);
+      if (props.directConnectGatewayName !== undefined) {
+        requirePattern(this, 'directConnectGatewayName', props.directConnectGatewayName, DX_GATEWAY_NAME, '1 to 100 letters, digits, spaces, underscores, hyphens, commas and slashes');
+      }
       const gateway = new directconnect.CfnDirectConnectGateway(this, 'Gateway', {
         directConnectGatewayName: props.directConnectGatewayName ?? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' }),
         // stringifyNumber keeps a token ASN a reference (String() would print the token's number).
@@ -227,8 +242,15 @@ export class DirectConnectPath extends Construct {
           vpcId: vpc.vpcId,
           subnetIds: subnets.map((s) => s.subnetId),
         });
+        const routes = vpcRecord(vpc).routes;
         routeTables.forEach((rt, r) =>
           onPremises.forEach((cidr, c) => {
+            const key = `${rt}|${cidr}`;
+            const owner = routes.get(key);
+            if (owner !== undefined && isResolved(cidr)) {
+              throw new PlatformValidationError(this, `onPremisesCidrs[${c}]`, cidr, `${owner} already routes it from route table ${rt} of this VPC; a route table takes one route per destination. Use one Direct Connect path per VPC, or leave attachVpcToTransitGateway off here.`);
+            }
+            routes.set(key, this.node.path);
             const route = new ec2.CfnRoute(this, `OnPremisesRoute${r}x${c}`, { routeTableId: rt, destinationCidrBlock: cidr, transitGatewayId: props.transitGatewayId });
             route.node.addDependency(attachment);
           }),
@@ -245,6 +267,15 @@ export class DirectConnectPath extends Construct {
         }
         this.associatedGatewayId = existing;
       } else {
+        const record = vpcRecord(vpc);
+        if (record.vpnGateway) {
+          throw new PlatformValidationError(
+            this,
+            'vpnGatewayId',
+            undefined,
+            `${record.vpnGateway.owner} already attaches a virtual private gateway to this VPC, and a VPC takes one: use one Direct Connect path per VPC (name every on-premises network in its onPremisesCidrs), or a transit gateway (transitGatewayId).`,
+          );
+        }
         const routeTables = routeTableIdsOf(this, 'subnets', subnets);
         const vgwAsn = this.requirePrivateAsn('vpnGatewayAsn', props.vpnGatewayAsn ?? AWS_DEFAULT_GATEWAY_ASN);
         const source = props.vpnGatewayAsn === undefined ? `${vgwAsn}, the default of vpnGatewayAsn for a new gateway` : `vpnGatewayAsn ${vgwAsn}`;
@@ -256,6 +287,7 @@ export class DirectConnectPath extends Construct {
         const propagation = new ec2.CfnVPNGatewayRoutePropagation(this, 'RoutePropagation', { routeTableIds: routeTables, vpnGatewayId: vgw.ref });
         propagation.node.addDependency(attachment);
         this.associatedGatewayId = vgw.ref;
+        record.vpnGateway = { owner: this.node.path, id: vgw.ref };
         dependency = attachment;
       }
     }

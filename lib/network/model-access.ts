@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { BedrockModel, BedrockModelKind, modelInvocationResources, ModelRequirements, requireModels } from '../core/bedrock-model';
+import { requireList } from './network-validation';
 
 /*
  * The models an endpoint lets callers invoke are `BedrockModel`s (lib/core): the same list the
@@ -16,6 +17,7 @@ export const ENDPOINT_MODEL_REQUIREMENTS: ModelRequirements = { allowPatterns: t
 
 /** Checks every model of an endpoint's list; throws a PlatformValidationError naming `prop[i]`. */
 export function validateEndpointModels(scope: IConstruct, prop: string, models: readonly BedrockModel[]): readonly BedrockModel[] {
+  requireList(scope, prop, models, "BedrockModel values (BedrockModel.parse('amazon.nova-lite-v1:0'))");
   return requireModels(scope, prop, models, ENDPOINT_MODEL_REQUIREMENTS);
 }
 

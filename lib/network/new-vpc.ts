@@ -4,9 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
-import { isResolved, requireIntegerInRange, requireIpv4Cidr } from '../core/validate';
+import { isResolved, parseIpv4Cidr, requireIntegerInRange, requireIpv4Cidr } from '../core/validate';
 import { lockedDownVpc } from './locked-down-vpc';
-import { knownAvailabilityZones, rejectWith } from './network-validation';
+import { knownAvailabilityZones, rejectWith, requireList, requireLogGroupRemovalPolicy } from './network-validation';
 import { VpcFlowLog } from './vpc-flow-log';
 
 /**
@@ -15,7 +15,9 @@ import { VpcFlowLog } from './vpc-flow-log';
  */
 export interface NewVpcProps {
   /**
-   * CIDR block of the new VPC (AWS allows /16 to /28).
+   * CIDR block of the new VPC, /16 to the smallest block that holds a /28 subnet per subnet tier and
+   * Availability Zone: /27 for a private link in 2 zones, /26 for a public path in 2 zones (its
+   * public and application tiers), one prefix length less each time the number of subnets doubles.
    * @default '10.0.0.0/16'
    */
   readonly vpcCidr?: string;
@@ -46,7 +48,7 @@ export interface NewVpcProps {
   readonly flowLogRetention?: logs.RetentionDays;
   /**
    * What happens to the flow-log group when it leaves the stack (the stack's default key, shared
-   * with other constructs, is always kept).
+   * with other constructs, is always kept). `SNAPSHOT` is refused: a log group has no snapshot.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -88,14 +90,25 @@ export function rejectNewVpcPropsWithExistingVpc(scope: Construct, props: NewVpc
  * flow logs, created in `scope` as `Vpc` and `FlowLog`.
  */
 export function createNewVpc(scope: Construct, props: NewVpcProps, shape: NewVpcShape): NewVpc {
+  if (props.vpcCidr !== undefined && Token.isUnresolved(props.vpcCidr)) {
+    // The one place a token cannot be skipped: aws-cdk-lib divides the block into subnets at synth.
+    throw new PlatformValidationError(scope, 'vpcCidr', '(token)', "Name the CIDR block literally (e.g. '10.0.0.0/16'): the new VPC is divided into subnets at synth time.");
+  }
   const cidr = requireIpv4Cidr(scope, 'vpcCidr', props.vpcCidr ?? '10.0.0.0/16', 16, 28);
+  requireLogGroupRemovalPolicy(scope, 'removalPolicy', props.removalPolicy);
+  requireList(scope, 'availabilityZones', props.availabilityZones, 'Availability Zone names');
   const zones = props.availabilityZones ? requireAvailabilityZones(scope, props.availabilityZones, props.maxAzs) : undefined;
   let maxAzs: number | undefined;
+  let zoneCount: number;
   if (!zones) {
     // Reading the stack's zones is the context lookup `availabilityZones` avoids: only here.
     const known = knownAvailabilityZones(scope);
     maxAzs = requireIntegerInRange(scope, 'maxAzs', props.maxAzs ?? 2, 1, known?.length ?? 6);
+    zoneCount = isResolved(maxAzs) ? Math.min(maxAzs, Stack.of(scope).availabilityZones.length) : 2;
+  } else {
+    zoneCount = zones.length;
   }
+  requireRoomForSubnets(scope, cidr, shape.subnetConfiguration.length * zoneCount, `${shape.subnetConfiguration.length} tier${shape.subnetConfiguration.length > 1 ? 's' : ''} x ${zoneCount} zone${zoneCount > 1 ? 's' : ''}`);
   const vpcProps: ec2.VpcProps = {
     ipAddresses: ec2.IpAddresses.cidr(cidr),
     ...(zones ? { availabilityZones: [...zones] } : { maxAzs }),
@@ -111,6 +124,24 @@ export function createNewVpc(scope: Construct, props: NewVpcProps, shape: NewVpc
     removalPolicy: props.removalPolicy,
   });
   return { vpc, flowLog };
+}
+
+/**
+ * aws-cdk-lib splits the VPC evenly: `subnets` subnets get a prefix `ceil(log2(subnets))` longer
+ * than the VPC's, and a subnet must be /28 or larger (Amazon VPC User Guide, "Subnet CIDR blocks").
+ */
+function requireRoomForSubnets(scope: Construct, cidr: string, subnets: number, layout: string): void {
+  const parsed = isResolved(cidr) ? parseIpv4Cidr(cidr) : undefined;
+  if (!parsed) return;
+  const widest = 28 - Math.ceil(Math.log2(subnets));
+  if (parsed.prefix > widest) {
+    throw new PlatformValidationError(
+      scope,
+      'vpcCidr',
+      cidr,
+      `The new VPC holds ${subnets} subnets (${layout}), each at least /28, so it needs a prefix from /16 to /${widest}; use fewer zones (maxAzs) or a larger block.`,
+    );
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
 import { requireIntegerInRange } from '../core/validate';
+import { requireProps, requireVpc } from './network-validation';
 import { createNewVpc, NewVpcProps, rejectNewVpcPropsWithExistingVpc } from './new-vpc';
 import { VpcFlowLog } from './vpc-flow-log';
 
@@ -41,11 +42,12 @@ export class PublicPath extends Construct {
 
   constructor(scope: Construct, id: string, props: PublicPathProps = {}) {
     super(scope, id);
+    props = requireProps(this, props ?? {}, '{} (a new VPC), or { vpc }');
     this.applicationSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     rejectNewVpcPropsWithExistingVpc(this, props, { natGateways: props.natGateways }, 'they shape a VPC this construct creates, and an existing VPC keeps its own NAT, subnets and flow logs.');
 
-    if (props.vpc) {
-      this.vpc = props.vpc;
+    if (props.vpc !== undefined) {
+      this.vpc = requireVpc(this, 'vpc', props.vpc);
       if (props.vpc.privateSubnets.length === 0) {
         throw new PlatformValidationError(this, 'vpc', props.vpc.vpcId, 'The VPC has no private subnets with a route to NAT; import it with privateSubnetIds, or use BedrockPrivateLink for a VPC without internet egress.');
       }

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PlatformKey } from '../core/platform-key';
 import { SecureLogGroup } from '../data-protection/secure-log-group';
+import { requireLogGroupRemovalPolicy, requireProps, requireVpc } from './network-validation';
 
 /** Properties of a {@link VpcFlowLog}. */
 export interface VpcFlowLogProps {
@@ -24,7 +25,7 @@ export interface VpcFlowLogProps {
   readonly retention?: logs.RetentionDays;
   /**
    * What happens to the log group when it leaves the stack (a default key is shared by the stack,
-   * and always kept).
+   * and always kept). `SNAPSHOT` is refused: a log group has no snapshot.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -51,6 +52,9 @@ export class VpcFlowLog extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcFlowLogProps) {
     super(scope, id);
+    props = requireProps(this, props, '{ vpc }');
+    const vpc = requireVpc(this, 'vpc', props.vpc);
+    requireLogGroupRemovalPolicy(this, 'removalPolicy', props.removalPolicy);
     const { partition, region, account } = Stack.of(this);
     // The stack's one default key: its policy admits CloudWatch Logs because the log group below says so.
     this.encryptionKey = props.encryptionKey ?? PlatformKey.of(this).key;
@@ -80,7 +84,7 @@ export class VpcFlowLog extends Construct {
     });
     this.role = role;
     this.flowLog = new ec2.FlowLog(this, 'FlowLog', {
-      resourceType: ec2.FlowLogResourceType.fromVpc(props.vpc),
+      resourceType: ec2.FlowLogResourceType.fromVpc(vpc),
       trafficType: props.trafficType ?? ec2.FlowLogTrafficType.ALL,
       // An immutable view: the destination would otherwise add an inline policy of its own.
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.logGroup, role.withoutPolicyUpdates()),

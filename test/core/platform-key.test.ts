@@ -205,7 +205,7 @@ describe('PlatformKey validation', () => {
     [{ pendingWindowDays: 45 }, /invalid pendingWindowDays 45\. Must be a whole number from 7 to 30/],
     [{ alias: 'alias/aws/bedrock' }, /invalid alias "alias\/aws\/bedrock"\. Must be 'alias\/' followed by/],
     [{ alias: 'platform' }, /invalid alias "platform"/],
-    [{ consumers: ['s3' as KeyConsumer] }, /invalid consumers "s3"\. Allowed values: logs, cloudtrail, bedrock, cloudwatch, events, budgets/],
+    [{ consumers: ['s3' as KeyConsumer] }, /invalid consumers\[0\] "s3"\. Allowed values: KeyConsumer\.CLOUDWATCH_LOGS \('logs'\), KeyConsumer\.CLOUDTRAIL \('cloudtrail'\), .*KeyConsumer\.BUDGETS \('budgets'\)/],
   ])('%j is rejected at synth time', (props, message) => {
     expect(() => new PlatformKey(stack(), 'Key', props)).toThrow(PlatformValidationError);
     expect(() => new PlatformKey(stack(), 'Key', props)).toThrow(message);
@@ -215,7 +215,7 @@ describe('PlatformKey validation', () => {
     const s = stack();
     new PlatformKey(s, 'First');
     expect(() => new PlatformKey(s, 'Second')).toThrow(
-      /^S\/Second: invalid alias "alias\/bedrock-platform\/S"\. S\/First already has this alias, .*Pass a distinct alias to one of the two keys, or share one key/,
+      /^S\/Second: invalid alias "alias\/bedrock-platform\/S"\. S\/First already has this alias in 123456789012\/us-east-1, .*Pass a distinct alias to one of the two keys, or share one key/,
     );
     expect(() => new PlatformKey(s, 'Third', { alias: 'alias/bedrock-platform/S/third' })).not.toThrow();
     // Across stacks too, where both are in one account and Region; another Region has aliases of its own.
@@ -253,7 +253,7 @@ describe('PlatformKey validation', () => {
     const load = (keyArn: string, consumers?: KeyConsumer[]) => () => PlatformKey.fromPlatformKeyAttributes(stack(), 'K', { keyArn, consumers });
     expect(load('arn:aws:kms:us-east-1:123456789012:alias/platform')).toThrow(/^S\/K: invalid keyArn .*alias ARN cannot carry grants/);
     expect(load('not-an-arn')).toThrow(/invalid keyArn "not-an-arn"/);
-    expect(load(KEY_ARN, ['s3' as KeyConsumer])).toThrow(/^S\/K: invalid consumers "s3"\. Allowed values: logs, cloudtrail/);
+    expect(load(KEY_ARN, ['s3' as KeyConsumer])).toThrow(/^S\/K: invalid consumers\[0\] "s3"\. Allowed values: KeyConsumer\.CLOUDWATCH_LOGS \('logs'\)/);
   });
 
   test('consumerStatements gives an imported key\'s owner the statements to add', () => {

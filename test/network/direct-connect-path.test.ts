@@ -280,8 +280,8 @@ describe('DirectConnectPath validation', () => {
     const vgwAsn = new CfnParameter(s, 'VgwAsn', { type: 'Number' }).valueAsNumber;
     // A token DX gateway ASN against a literal transit gateway ASN, and the other way round.
     expect(() => new DirectConnectPath(s, 'TokenDx', { ...base(s), transitGatewayId: TGW, transitGatewayAsn: 64512, directConnectGatewayAsn: dxAsn, virtualInterface: { ...vif, customerAsn: 64512 } })).not.toThrow();
-    expect(() => new DirectConnectPath(s, 'TokenTgw', { vpc: corporateVpc(s, {}, 'Vpc2'), onPremisesCidrs: ['192.168.0.0/16'], transitGatewayId: TGW, transitGatewayAsn: tgwAsn, directConnectGatewayAsn: 64513 })).not.toThrow();
-    expect(() => new DirectConnectPath(s, 'TokenVgw', { vpc: corporateVpc(s, {}, 'Vpc3'), onPremisesCidrs: ['192.168.0.0/16'], vpnGatewayAsn: vgwAsn, directConnectGatewayAsn: 64512 })).not.toThrow();
+    expect(() => new DirectConnectPath(s, 'TokenTgw', { vpc: corporateVpc(s, { vpcId: 'vpc-0123456789abcdef2' }, 'Vpc2'), onPremisesCidrs: ['192.168.0.0/16'], transitGatewayId: TGW, transitGatewayAsn: tgwAsn, directConnectGatewayAsn: 64513 })).not.toThrow();
+    expect(() => new DirectConnectPath(s, 'TokenVgw', { vpc: corporateVpc(s, { vpcId: 'vpc-0123456789abcdef3' }, 'Vpc3'), onPremisesCidrs: ['192.168.0.0/16'], vpnGatewayAsn: vgwAsn, directConnectGatewayAsn: 64512 })).not.toThrow();
     const resources = Object.values(Template.fromStack(s).toJSON().Resources) as any[];
     const gateways = resources.filter((r) => r.Type === 'AWS::DirectConnect::DirectConnectGateway').map((r) => r.Properties.AmazonSideAsn);
     expect(gateways).toEqual([{ Ref: 'DxAsn' }, '64513', '64512']);

@@ -14,7 +14,7 @@ const synth = synthesize((app) => {
   const central = s3.Bucket.fromBucketName(second, 'CentralAccessLogs', 'central-access-logs-123456789012');
   platforms = {
     first: new BedrockPlatform(first, 'Platform'),
-    second: new BedrockPlatform(second, 'Platform', { invocationLogging: false, accessLogsBucket: central, audit: { highRiskAlerts: false } }),
+    second: new BedrockPlatform(second, 'Platform', { invocationLogging: false, accessLogsBucket: central, audit: { highRiskAlerts: false }, monitoring: false }),
   };
   new BedrockAuditorRole(first, 'ExternalAuditor', { trust: PersonaTrust.accounts(['210987654321']), ...platforms.first.auditedResources() });
 });
@@ -50,5 +50,30 @@ describe('BedrockPlatform facade', () => {
     expect(none.invocationLogBuckets).toEqual([]);
     const auditorPolicy = resources('First', 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith('ExternalAuditor'));
     expect(JSON.stringify(auditorPolicy?.[1].Properties.PolicyDocument)).toContain('cloudtrail:LookupEvents');
+  });
+
+  test('monitoring by default: dashboards, and every alarm to the one alert topic the audit mails', () => {
+    expect(resources('First', 'AWS::CloudWatch::Dashboard')).toHaveLength(2);
+    const topics = resources('First', 'AWS::SNS::Topic');
+    expect(topics).toHaveLength(1); // one alert topic for the trail's alerts, the logging alarms and monitoring
+    const [topicId] = topics[0];
+    const monitoringAlarms = resources('First', 'AWS::CloudWatch::Alarm').filter(([id]) => id.startsWith('PlatformMonitoring'));
+    expect(monitoringAlarms.length).toBeGreaterThan(4);
+    for (const [, alarm] of monitoringAlarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect(platforms.first.monitoring?.models.map(String)).toEqual(platforms.first.models.map(String));
+  });
+
+  test('monitoring: false makes no dashboard and no model alarm', () => {
+    expect(platforms.second.monitoring).toBeUndefined();
+    expect(resources('Second', 'AWS::CloudWatch::Dashboard')).toEqual([]);
+  });
+
+  test('delivery failures page once: monitoring alarms on them (warning, critical), the logging does not', () => {
+    expect(platforms.first.invocationLogging!.alarms).toEqual({});
+    const delivery = resources('First', 'AWS::CloudWatch::Alarm').filter(([, a]) => String(a.Properties.MetricName ?? '').startsWith('ModelInvocation'));
+    const perDestination = new Map<string, number>();
+    for (const [, a] of delivery) perDestination.set(a.Properties.MetricName, (perDestination.get(a.Properties.MetricName) ?? 0) + 1);
+    expect(perDestination.size).toBe(platforms.first.invocationLogging!.destinations.length);
+    for (const n of perDestination.values()) expect(n).toBe(2);
   });
 });

@@ -655,3 +655,53 @@ describe('the production client', () => {
     }
   });
 });
+
+describe('ownership needs every destination (issue 11)', () => {
+  /** Our log group, someone else's S3 destination: not ours. */
+  const MIXED: LoggingConfig = { ...OURS, s3Config: { bucketName: 'security-team-logs', keyPrefix: 'bedrock' } };
+
+  test('Update over a configuration of which only one destination is ours: FAILED, names theirs, changes nothing', async () => {
+    const account = simulateAccount(MIXED);
+    await run(event('Update', { PhysicalResourceId: NO_PREVIOUS_ID, OldResourceProperties: properties() }));
+    expect(lastResponse()).toMatchObject({ Status: 'FAILED', PhysicalResourceId: NO_PREVIOUS_ID });
+    expect(lastResponse().Reason).toMatch(/no longer this stack's: someone else has since set .*S3 bucket s3:\/\/security-team-logs\/bedrock.*Nothing was changed/);
+    expect(changes()).toBe(0);
+    expect(account.current()).toEqual(MIXED);
+  });
+
+  test('Update whose old properties never parsed cannot claim someone else\'s configuration', async () => {
+    const account = simulateAccount(THEIRS);
+    await run(event('Update', { PhysicalResourceId: NO_PREVIOUS_ID, OldResourceProperties: { LoggingConfig: 'garbage' } }));
+    expect(lastResponse().Status).toBe('FAILED');
+    expect(changes()).toBe(0);
+    expect(account.current()).toEqual(THEIRS);
+  });
+
+  test.each([
+    ['a physical id it did not issue (lost Create response)', 'InvocationLogging-1A2B3C'],
+    ['the failed-Create marker', NOT_APPLIED_ID],
+    ['an id that records "nothing before"', NO_PREVIOUS_ID],
+  ])('Delete with %s over a partly-ours configuration: neither deletes nor restores', async (_name, physicalId) => {
+    const account = simulateAccount(MIXED);
+    await run(event('Delete', { PhysicalResourceId: physicalId }));
+    expect(lastResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId });
+    expect(changes()).toBe(0);
+    expect(account.current()).toEqual(MIXED);
+  });
+
+  test('a Bedrock answer that is not a configuration: FAILED with a reason, nothing changed', async () => {
+    bedrockMock.on(GetModelInvocationLoggingConfigurationCommand).resolves(undefined as never);
+    await run(event('Create'));
+    expect(lastResponse()).toMatchObject({ Status: 'FAILED', PhysicalResourceId: NOT_APPLIED_ID });
+    expect(lastResponse().Reason).toMatch(/TypeError/);
+    expect(changes()).toBe(0);
+  });
+
+  test('a response URL over plain HTTP to another host: refused before Bedrock is called', async () => {
+    simulateAccount(THEIRS);
+    await expect(handler(event('Create', { ResponseURL: 'http://169.254.169.254/latest/meta-data', ResourceProperties: TAKE_OVER }), context())).rejects.toThrow(
+      /cannot answer this event: refusing to send the CloudFormation response over http: to 169\.254\.169\.254/,
+    );
+    expect(bedrockMock.calls()).toHaveLength(0);
+  });
+});
