@@ -60,7 +60,9 @@ export interface SynthesizeOptions {
  */
 export function synthesize(build: (app: App) => void, options: SynthesizeOptions = {}): Synthesized {
   const assemblyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bsp-test-'));
-  const app = new App({ outdir: assemblyDir, context: { ...cdkJsonContext(), ...options.context } });
+  // Assets (the prebuilt handler bundles) are not copied into each test assembly: their hash, and so
+  // the template, is the same, and the copies were most of the tests' kernel time.
+  const app = new App({ outdir: assemblyDir, context: { ...cdkJsonContext(), 'aws:cdk:disable-asset-staging': true, ...options.context } });
   build(app);
   const registeredPacks = options.nag === false ? [] : addCompliancePacks(app).map((p) => p.name);
   try {

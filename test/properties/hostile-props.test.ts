@@ -22,7 +22,7 @@ import { cdkJsonContext } from '../kit/synth';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 6);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
 const ENV = { account: '123456789012', region: 'us-east-1' };
-const CONTEXT = cdkJsonContext();
+const CONTEXT = { ...cdkJsonContext(), 'aws:cdk:disable-asset-staging': true };
 
 /** What a caller might pass where anything is expected: the JavaScript view of a prop. */
 type Scope = { stack: Stack; vpc: ec2.IVpc };
