@@ -22,14 +22,20 @@ interface Stage {
   readonly name: string;
   readonly command: string;
   readonly args: string[];
+  /**
+   * Runs at the same time as the stage before it (their outputs are shown as each ends): for
+   * single-threaded stages that do not depend on each other, so both cores work.
+   */
+  readonly withPrevious?: boolean;
 }
 
 const STAGES: Stage[] = [
   // What `npm pack` ships, made the way `prepack` makes it: the Lambda bundles, then dist/ afresh
   // (JS and declarations); the API report reads the declarations, the pack smoke test packs them.
   { name: 'build', command: 'npm', args: ['run', '--silent', 'build'] },
-  { name: 'typecheck', command: path.join(BIN, 'tsc'), args: ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', '.cache/tsc/tsconfig.tsbuildinfo'] },
-  { name: 'lint', command: path.join(BIN, 'eslint'), args: ['--max-warnings', '0', '--cache', '--cache-strategy', 'content', '--cache-location', '.cache/eslint/', '.'] },
+  // tsc and eslint use one core each: the three run together.
+  { withPrevious: true, name: 'typecheck', command: path.join(BIN, 'tsc'), args: ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', '.cache/tsc/tsconfig.tsbuildinfo'] },
+  { withPrevious: true, name: 'lint', command: path.join(BIN, 'eslint'), args: ['--max-warnings', '0', '--cache', '--cache-strategy', 'content', '--cache-location', '.cache/eslint/', '.'] },
   { name: 'api report', command: process.execPath, args: ['scripts/api-report.mjs', '--check'] },
   { name: 'synth', command: path.join(BIN, 'tsx'), args: ['scripts/synth.ts', '--all'] },
   { name: 'readme figures', command: path.join(BIN, 'tsx'), args: ['scripts/readme-figures.ts', '--check'] },
@@ -37,15 +43,17 @@ const STAGES: Stage[] = [
   { name: 'pack smoke', command: process.execPath, args: ['scripts/pack-smoke.mjs', '--prebuilt'] },
 ];
 
-function run(stage: Stage): Promise<number> {
+function run(stage: Stage, output?: Buffer[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(stage.command, stage.args, {
       cwd: ROOT,
-      stdio: 'inherit',
+      stdio: output ? ['ignore', 'pipe', 'pipe'] : 'inherit',
       // Control Tower findings cached by rule contents and template slice (see ControlTowerChecks):
       // the stages synthesize many templates that share slices, such as a stack's default key.
       env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', BSP_CONTROL_TOWER_CACHE: process.env.BSP_CONTROL_TOWER_CACHE ?? path.join(ROOT, '.cache', 'control-tower') },
     });
+    child.stdout?.on('data', (d: Buffer) => output?.push(d));
+    child.stderr?.on('data', (d: Buffer) => output?.push(d));
     child.on('error', (e) => {
       console.error(`cannot start ${stage.command}: ${e.message}`);
       resolve(127);
@@ -64,18 +72,32 @@ async function main(): Promise<number> {
     const lines = times.map(([name, s, status]) => `  ${name.padEnd(width)} ${s.toFixed(1).padStart(6)} s  ${status}`);
     return [...lines, `  ${'total'.padEnd(width)} ${seconds(started).toFixed(1).padStart(6)} s`].join('\n');
   };
+  // Steps: a stage and the ones marked withPrevious after it run together.
+  const steps: Stage[][] = [];
   for (const stage of STAGES) {
-    const command = stage.command === process.execPath ? 'node' : path.relative(ROOT, stage.command);
-    console.log(`\n=== ${stage.name}: ${[command, ...stage.args].join(' ')}`);
-    const t = process.hrtime.bigint();
-    const code = await run(stage);
-    const s = seconds(t);
-    times.push([stage.name, s, code === 0 ? 'ok' : `FAILED (exit ${code})`]);
-    console.log(`=== ${stage.name}: ${code === 0 ? 'ok' : `FAILED with exit code ${code}`} in ${s.toFixed(1)} s`);
-    if (code !== 0) {
+    if (stage.withPrevious && steps.length) steps[steps.length - 1].push(stage);
+    else steps.push([stage]);
+  }
+  for (const step of steps) {
+    const together = step.length > 1;
+    const runs = step.map((stage) => {
+      const command = stage.command === process.execPath ? 'node' : path.relative(ROOT, stage.command);
+      console.log(`\n=== ${stage.name}: ${[command, ...stage.args].join(' ')}${together ? ` (with ${step.filter((o) => o !== stage).map((o) => o.name).join(', ')})` : ''}`);
+      const t = process.hrtime.bigint();
+      const output: Buffer[] | undefined = together ? [] : undefined;
+      return run(stage, output).then((code) => {
+        const s = seconds(t);
+        if (output?.length) console.log(`--- ${stage.name} output:\n${Buffer.concat(output).toString('utf8').trimEnd()}`);
+        times.push([stage.name, s, code === 0 ? 'ok' : `FAILED (exit ${code})`]);
+        console.log(`=== ${stage.name}: ${code === 0 ? 'ok' : `FAILED with exit code ${code}`} in ${s.toFixed(1)} s`);
+        return [stage, code] as const;
+      });
+    });
+    const failed = (await Promise.all(runs)).find(([, code]) => code !== 0);
+    if (failed) {
       console.log(`\nstage times (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores):\n${table()}`);
-      console.log(`npm test stopped at "${stage.name}" (exit code ${code})`);
-      return code;
+      console.log(`npm test stopped at "${failed[0].name}" (exit code ${failed[1]})`);
+      return failed[1];
     }
   }
   console.log(`\nstage times (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores):\n${table()}`);
