@@ -6,8 +6,6 @@
  *
  * Seeded and small by default (about a second); FUZZ_RUNS runs more, FUZZ_SEED picks the seed.
  */
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import {
   BedrockClient,
   DeleteModelInvocationLoggingConfigurationCommand,
@@ -19,6 +17,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
 import { createHandler } from '../../../lambda/invocation-logging/index';
+import { useResponseServer } from './response-server';
 import { decodePhysicalId, desiredConfiguration, inspectEvent, InvalidPropertiesError, MAX_PHYSICAL_ID_LENGTH, NOT_APPLIED_ID, planDelete } from '../../../lambda/invocation-logging/logic';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
@@ -28,24 +27,10 @@ const options = (runs = RUNS) => ({ seed: SEED, numRuns: runs, endOnFailure: tru
 const client = new BedrockClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 });
 const bedrockMock = mockClient(client);
 
-let server: http.Server;
-let baseUrl: string;
 let received: any[] = [];
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let data = '';
-    req.on('data', (chunk) => (data += chunk));
-    req.on('end', () => {
-      received.push(JSON.parse(data));
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+const responseUrl = useResponseServer((_req, body, res) => {
+  received.push(JSON.parse(body));
+  res.writeHead(200).end();
 });
 
 let now = 0;
@@ -125,7 +110,7 @@ const takeOverAsked = (e: { ResourceProperties?: unknown }) => {
 describe('the pure event parsing never throws', () => {
   test('inspectEvent: any value is valid or invalid with a reason and a physical id', () => {
     fc.assert(
-      fc.property(fc.oneof(json, event.map((e) => ({ ...e, ResponseURL: `${baseUrl}/r` })), fc.anything()), (raw) => {
+      fc.property(fc.oneof(json, event.map((e) => ({ ...e, ResponseURL: `${responseUrl()}/r` })), fc.anything()), (raw) => {
         const checked = inspectEvent(raw);
         if (checked.kind === 'invalid') {
           expect(checked.reason.length).toBeGreaterThan(0);
@@ -181,7 +166,7 @@ describe('the handler answers every event, once, and keeps its hands off what it
         received = [];
         now = 0;
         const current = simulate(start, behaviour);
-        const outcome = await handler({ ...e, ResponseURL: `${baseUrl}/cloudformation-response?X-Amz-Signature=abc` }, { getRemainingTimeInMillis: () => 180_000 });
+        const outcome = await handler({ ...e, ResponseURL: `${responseUrl()}/cloudformation-response?X-Amz-Signature=abc` }, { getRemainingTimeInMillis: () => 180_000 });
         expect(received).toHaveLength(1);
         const answer = received[0];
         expect(['SUCCESS', 'FAILED']).toContain(answer.Status);

@@ -18,6 +18,7 @@ import { putResponse, responseBody } from '../../../lambda/invocation-logging/cf
 import { createBedrockClient, createHandler, HandlerDependencies } from '../../../lambda/invocation-logging/index';
 import { decodePhysicalId, NO_PREVIOUS_ID, NOT_APPLIED_ID } from '../../../lambda/invocation-logging/logic';
 import { REAL_CLOCK } from '../../../lambda/invocation-logging/retry';
+import { useResponseServer } from './response-server';
 
 // The real SDK client, its transport replaced by aws-sdk-client-mock; CloudFormation's response
 // URL is a real HTTP server on the loopback interface. Time is virtual (sleeps advance a counter)
@@ -33,29 +34,14 @@ interface Received {
   readonly body: any;
   readonly at: number;
 }
-let server: http.Server;
-let baseUrl: string;
 let received: Received[] = [];
 /** HTTP statuses the fake response endpoint answers with, in order; 200 when empty. */
 let responseStatuses: number[] = [];
-
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let data = '';
-    req.on('data', (chunk) => (data += chunk));
-    req.on('end', () => {
-      if (req.url?.startsWith('/never-answers/')) return; // holds the request open
-      const status = responseStatuses.shift() ?? 200;
-      if (status === 200) received.push({ path: req.url ?? '', contentType: req.headers['content-type'], body: JSON.parse(data), at: Date.now() });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+const responseUrl = useResponseServer((req, body, res) => {
+  if (req.url?.startsWith('/never-answers/')) return; // holds the request open
+  const status = responseStatuses.shift() ?? 200;
+  if (status === 200) received.push({ path: req.url ?? '', contentType: req.headers['content-type'], body: JSON.parse(body), at: Date.now() });
+  res.writeHead(status).end();
 });
 
 let now = 0;
@@ -138,7 +124,7 @@ function event(requestType: string | undefined, extra: Partial<Record<string, un
   return {
     RequestType: requestType,
     ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler',
-    ResponseURL: `${baseUrl}/cloudformation-response/${requestCounter}?X-Amz-Signature=abc`,
+    ResponseURL: `${responseUrl()}/cloudformation-response/${requestCounter}?X-Amz-Signature=abc`,
     StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Platform/guid',
     RequestId: `request-${requestCounter}`,
     LogicalResourceId: 'InvocationLogging',
@@ -556,7 +542,7 @@ describe('no hangs (real timers, a few hundred milliseconds)', () => {
     answerable--; // this response endpoint never answers: nothing is received
     const started = Date.now();
     const h = realTimeHandler(client, { timeBudget: { responseReserveMs: 400, watchdogGraceMs: 200, finalMarginMs: 150 } });
-    await expect(run(event('Create', { ResponseURL: `${baseUrl}/never-answers/1?X-Amz-Signature=abc` }), context(600), h)).rejects.toThrow(/PUT timed out after 4\d\d ms/);
+    await expect(run(event('Create', { ResponseURL: `${responseUrl()}/never-answers/1?X-Amz-Signature=abc` }), context(600), h)).rejects.toThrow(/PUT timed out after 4\d\d ms/);
     expect(Date.now() - started).toBeLessThan(600);
   });
 });
