@@ -17,7 +17,9 @@ import { isResolved, requirePattern } from './validate';
  */
 
 /** A Region code such as `us-east-1` or `us-gov-west-1`. */
-export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+// Partition prefixes are 2 to 4 letters (`us`, `cn`, `eusc` for the European Sovereign Cloud), then
+// words (`gov`, `isob`, `de`, `east`) and the number: the shape of every Region in aws-cdk-lib's facts.
+export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d$/;
 
 /** What a {@link BedrockModel} names. */
 export enum BedrockModelKind {

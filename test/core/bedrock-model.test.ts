@@ -1,5 +1,6 @@
 import { App, Stack, Token } from 'aws-cdk-lib';
-import { BedrockModel, BedrockModelKind, modelInvocationResources, ModelRequirements, requireModels } from '../../lib/core/bedrock-model';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { BedrockModel, BedrockModelKind, modelInvocationResources, ModelRequirements, REGION_PATTERN, requireModels } from '../../lib/core/bedrock-model';
 import { PlatformValidationError } from '../../lib/core/errors';
 import { GEOGRAPHY_REGIONS, InferenceGeography } from '../../lib/core/inference-geographies';
 import { cdkJsonContext } from '../kit/synth';
@@ -181,5 +182,14 @@ describe('modelInvocationResources: the ARNs each kind is authorized against', (
   test('the partition is the stack\'s', () => {
     const s = new Stack(new App({ context: cdkJsonContext() }), 'Gov', { env: { account: '123456789012', region: 'us-gov-west-1' } });
     expect(s.resolve(modelInvocationResources(s, [BedrockModel.parse('amazon.nova-lite-v1:0')]).direct)).toEqual(['arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/amazon.nova-lite-v1:0']);
+  });
+});
+
+describe('Region shape', () => {
+  test("every Region in aws-cdk-lib's facts has the shape BedrockModel accepts, and typos do not", () => {
+    const regions = RegionInfo.regions.map((r) => r.name);
+    expect(regions).toContain('eusc-de-east-1');
+    expect(regions.filter((r) => !REGION_PATTERN.test(r))).toEqual([]);
+    expect(['US-east-1', 'us-east', 'useast1', 'us-east-1a'].filter((r) => REGION_PATTERN.test(r))).toEqual([]);
   });
 });
