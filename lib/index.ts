@@ -11,7 +11,7 @@
 
 // Foundation: lib/core
 export {
-  ALL_GEOGRAPHIES, ALL_KEY_CONSUMERS, BedrockModel, BedrockModelKind, declareKeyNeeds, DEFAULT_TEXT_MODELS,
+  ALL_GEOGRAPHIES, ALL_KEY_CONSUMERS, BedrockModel, BedrockModelKind, declareKeyNeeds, DEFAULT_TEXT_MODELS, INVOCABLE_MODEL_KINDS,
   GEOGRAPHY_REGIONS, geographyOfProfileId, GLOBAL_PROFILE_PREFIX, InferenceGeography, KEY_POLICY_WARNING, KeyConsumer,
   keyNeedsOf, modelInvocationResources, narrowestGeographyOf, PlatformKey, PlatformKeyBase, PlatformValidationError, SupportEndpoint,
 } from './core';

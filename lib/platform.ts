@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, requireModels } from './core/bedrock-model';
+import { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, INVOCABLE_MODEL_KINDS, requireModels } from './core/bedrock-model';
 import { PlatformValidationError } from './core/errors';
 import { PlatformKey, PlatformKeyProps } from './core/platform-key';
 import { AlertDestinationProps } from './governance/alert-topic';
@@ -33,8 +33,8 @@ function monitorableModels(scope: Construct, models: readonly BedrockModel[]): B
   return models.filter(
     (m) =>
       !m.identifier.includes('*') &&
-      m.kind !== BedrockModelKind.MANTLE_MODEL &&
-      m.kind !== BedrockModelKind.CUSTOM_MODEL &&
+      m.kind !== undefined &&
+      INVOCABLE_MODEL_KINDS.includes(m.kind) &&
       (m.region === undefined || Token.isUnresolved(region) || m.region === region),
   );
 }

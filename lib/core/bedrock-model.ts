@@ -588,6 +588,20 @@ export function modelInvocationResources(scope: IConstruct, models: readonly Bed
 }
 
 /**
+ * The kinds `bedrock:InvokeModel` runs (and bedrock-runtime reports metrics under `ModelId` for):
+ * every kind but a bare custom model (invoked through a deployment or provisioned throughput) and
+ * Mantle models (another endpoint, other actions). The invoker persona and monitoring take these.
+ */
+export const INVOCABLE_MODEL_KINDS: readonly BedrockModelKind[] = Object.freeze([
+  BedrockModelKind.FOUNDATION_MODEL,
+  BedrockModelKind.CROSS_REGION_PROFILE,
+  BedrockModelKind.APPLICATION_INFERENCE_PROFILE,
+  BedrockModelKind.PROVISIONED_MODEL,
+  BedrockModelKind.IMPORTED_MODEL,
+  BedrockModelKind.CUSTOM_MODEL_DEPLOYMENT,
+]);
+
+/**
  * The documented default model list: Amazon Nova text-generation models (Micro, Lite, Pro) and
  * Titan Text Embeddings V2, invoked on demand in the stack's Region. No image, video or speech model.
  */

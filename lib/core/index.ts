@@ -8,7 +8,7 @@ export { SupportEndpoint } from './endpoint-needs';
 export type { IVpcEndpointConsumer } from './endpoint-needs';
 // The one model reference: what endpoint policies, persona and enforcement policies and the facade
 // take, and the geography table of cross-Region inference profiles both sides read.
-export { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, modelInvocationResources } from './bedrock-model';
+export { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, INVOCABLE_MODEL_KINDS, modelInvocationResources } from './bedrock-model';
 export type { CrossRegionProfileOptions, FoundationModelOptions, ModelInvocationResources, ModelRequirements } from './bedrock-model';
 export { ALL_GEOGRAPHIES, GEOGRAPHY_REGIONS, GLOBAL_PROFILE_PREFIX, InferenceGeography, geographyOfProfileId, narrowestGeographyOf } from './inference-geographies';
 // What each construct needs a key's policy to admit, declared like its endpoint needs.

@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { BedrockModel, BedrockModelKind, ModelRequirements, modelInvocationResources, requireModels } from '../core/bedrock-model';
+import { BedrockModel, INVOCABLE_MODEL_KINDS, ModelRequirements, modelInvocationResources, requireModels } from '../core/bedrock-model';
 import { requireNonEmpty } from '../core/validate';
 import { INVOKE_ACTIONS } from './bedrock-actions';
 import { KNOWLEDGE_BASE_ARN_PATTERN } from './bedrock-arns';
@@ -16,14 +16,7 @@ import { AttachablePolicy } from './attachable-policy';
  * authorizes too).
  */
 export const INVOKER_MODEL_REQUIREMENTS: ModelRequirements = {
-  kinds: [
-    BedrockModelKind.FOUNDATION_MODEL,
-    BedrockModelKind.CROSS_REGION_PROFILE,
-    BedrockModelKind.APPLICATION_INFERENCE_PROFILE,
-    BedrockModelKind.PROVISIONED_MODEL,
-    BedrockModelKind.IMPORTED_MODEL,
-    BedrockModelKind.CUSTOM_MODEL_DEPLOYMENT,
-  ],
+  kinds: INVOCABLE_MODEL_KINDS,
   reason: 'what bedrock:InvokeModel is authorized against',
   requireApplicationProfileSource: true,
 };

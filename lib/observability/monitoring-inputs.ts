@@ -1,6 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, requireModels } from '../core/bedrock-model';
+import { BedrockModel, DEFAULT_TEXT_MODELS, INVOCABLE_MODEL_KINDS, requireModels } from '../core/bedrock-model';
 import { PlatformValidationError } from '../core/errors';
 import { isResolved, requirePattern } from '../core/validate';
 import { GUARDRAIL_ARN_PATTERN } from '../identity/bedrock-arns';
@@ -20,16 +20,6 @@ import { ModelPrice } from './model-prices';
  */
 export const MAX_MONITORED_MODELS = 100;
 
-/** The kinds bedrock-runtime reports under `ModelId`. */
-const MONITORED_KINDS = [
-  BedrockModelKind.FOUNDATION_MODEL,
-  BedrockModelKind.CROSS_REGION_PROFILE,
-  BedrockModelKind.APPLICATION_INFERENCE_PROFILE,
-  BedrockModelKind.PROVISIONED_MODEL,
-  BedrockModelKind.IMPORTED_MODEL,
-  BedrockModelKind.CUSTOM_MODEL_DEPLOYMENT,
-];
-
 /** The models to watch: validated, within the limit, one per `ModelId`, in the stack's Region. */
 export function requireMonitoredModels(scope: IConstruct, prop: string, models: readonly BedrockModel[] | undefined): readonly BedrockModel[] {
   if (models === undefined) return DEFAULT_TEXT_MODELS;
@@ -46,7 +36,7 @@ export function requireMonitoredModels(scope: IConstruct, prop: string, models: 
     );
   }
   requireModels(scope, prop, models, {
-    kinds: MONITORED_KINDS,
+    kinds: INVOCABLE_MODEL_KINDS,
     reason: 'a model invoked through bedrock-runtime, whose metrics carry its ModelId; a custom model is invoked through its provisioned model or deployment (monitor that), a Mantle model publishes its metrics under bedrock-mantle',
   });
   const stackRegion = Stack.of(scope).region;
