@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const LAYERS = ['core', 'data-protection', 'identity', 'network', 'governance', 'observability', 'compliance'];
+const LAYERS = ['core', 'data-protection', 'identity', 'network', 'governance', 'observability', 'guardrails', 'knowledge', 'throughput', 'compliance'];
 
 /** One no-restricted-imports rule per lib/ folder: every other folder (and the facade) it may not import. */
 function layerRules(allowed) {
@@ -38,7 +38,8 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'off',
     },
   },
-  // Layers: core <- data-protection <- identity, network <- governance <- platform. A folder imports
+  // Layers: core <- data-protection <- identity, network <- governance <- observability, guardrails,
+  // knowledge, throughput <- platform. A folder imports
   // only from the layers below it (compliance tooling only from core), so a wrong import fails lint.
   ...layerRules({
     core: [],
@@ -48,6 +49,12 @@ export default tseslint.config(
     governance: ['core', 'data-protection', 'identity', 'network'],
     // Monitoring reads the alert topic, invocation logging (governance) and the alarm-name prefix (identity).
     observability: ['core', 'data-protection', 'identity', 'governance'],
+    // A guardrail is referenced by the identity layer's enforcement through GuardrailReference.
+    guardrails: ['core', 'data-protection', 'identity'],
+    // A knowledge base may name a guardrail for retrieve-and-generate and reports to the alert topic.
+    knowledge: ['core', 'data-protection', 'identity', 'network', 'governance', 'observability', 'guardrails'],
+    // The scaler reads throttling metrics and must be exempted from the high-risk purchase alerts.
+    throughput: ['core', 'data-protection', 'identity', 'network', 'governance', 'observability'],
     compliance: ['core'],
   }),
   {
