@@ -24,6 +24,13 @@
  * An assembly is fresh when all of these still hold; `assemblyStatus` says why one is not.
  * Synthesis, and reading an assembly in the tests, happen under a lock per output directory.
  *
+ * The examples are synthesized by ONE CLI run (`--all`, or several stale examples with `--if-stale`):
+ * the app process the CLI starts synthesizes the first example into the CLI's output directory and
+ * then each other example into its own, with the same environment and context the CLI gave it
+ * (`--launch a=dirA b=dirB ...`). Each example is still its own `new App()` with its own assembly,
+ * stamp and compliance report; they share one Node process, so aws-cdk-lib, the compliance packs and
+ * the CloudFormation schema engine load once instead of once per example (about 5 s of CPU each).
+ *
  * The CLI runs with --no-version-reporting --no-path-metadata --no-asset-metadata: the templates are
  * then byte for byte those of an in-process `new App().synth()` with cdk.json's context (what the
  * unit tests and their snapshots see), without the AWS::CDK::Metadata resource and the
@@ -45,6 +52,8 @@ const BIN = path.join(ROOT, 'node_modules', '.bin');
 export const STAMP_FILE = 'bsp-synth-stamp.json';
 /** Written by the launcher, in the assembly directory: names of the validation plugins the app registered. */
 const PLUGINS_FILE = 'bsp-validation-plugins.json';
+/** Written by the launcher, in the assembly directory of an app it ran next to the CLI's own: its exit code and error. */
+const LAUNCH_RESULT_FILE = 'bsp-launch-result.json';
 const STAMP_VERSION = 1;
 
 /** What the stamp hashes: everything a synthesis of any app here reads; node_modules through npm's record of the installed tree. */
@@ -117,10 +126,11 @@ export function targets(args: string[]): Target[] {
  * validation, no CDK metadata in the templates (see the header). The app runs through this script's
  * launcher, which records the validation plugins the app registers.
  */
-export function cdkSynthArgs(target: Target): string[] {
+export function cdkSynthArgs(target: Target, batch: readonly Target[] = [target]): string[] {
+  const launches = batch.map((t) => (t === target ? t.entry : `${t.entry}=${t.outdir}`));
   return [
     'synth',
-    '--app', `${path.join(BIN, 'tsx')} ${path.join('scripts', 'synth.ts')} --launch ${target.entry}`,
+    '--app', `${path.join(BIN, 'tsx')} ${path.join('scripts', 'synth.ts')} --launch ${launches.join(' ')}`,
     '--output', target.outdir,
     '--quiet',
     '--no-notices',
@@ -287,10 +297,10 @@ async function withAssemblyLockAsync<T>(outdir: string, fn: () => Promise<T>): P
 // ---------------------------------------------------------------------------------------------
 // Synthesis
 
-function runCli(target: Target): Promise<{ code: number; stderr: string; seconds: number }> {
+function runCli(target: Target, batch: readonly Target[]): Promise<{ code: number; stderr: string; seconds: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(path.join(BIN, 'cdk'), cdkSynthArgs(target), {
+    const child = spawn(path.join(BIN, 'cdk'), cdkSynthArgs(target, batch), {
       cwd: ROOT,
       env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -301,42 +311,74 @@ function runCli(target: Target): Promise<{ code: number; stderr: string; seconds
   });
 }
 
+/** Holds the locks of every directory in `outdirs` (in a fixed order, so two holders never deadlock) while `fn` runs. */
+async function withAssemblyLocksAsync<T>(outdirs: readonly string[], fn: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = [...outdirs].sort();
+  if (first === undefined) return fn();
+  return withAssemblyLockAsync(first, () => withAssemblyLocksAsync(rest, fn));
+}
+
+/** What the launcher records for an app it ran in-process next to the CLI's own (see the header). */
+interface LaunchResult {
+  readonly exitCode: number;
+  readonly error?: string;
+  readonly seconds: number;
+}
+
 /**
- * Synthesizes `target` through the CLI into its directory and stamps it, under the directory's lock;
- * with `ifStale`, keeps a fresh assembly instead. Returns the summary.
+ * Synthesizes `batch` (one CLI run: the first target is the CLI's own app, the others run in the same
+ * app process) into their directories and stamps them, under their locks; with `ifStale`, keeps fresh
+ * assemblies instead. Returns one summary per target.
  */
-async function synthesizeTarget(target: Target, options: { ifStale: boolean; verbose: boolean }): Promise<Outcome> {
-  return withAssemblyLockAsync(target.outdir, async () => {
-    if (options.ifStale) {
-      const status = assemblyStatus(target);
-      if (status.fresh) {
-        const { stamp } = status;
-        return summarize(target, stamp.exitCode, stamp.stderrTail.join('\n'), stamp.seconds, options.verbose, `fresh, kept (synthesized ${stamp.synthesizedAt})`);
+async function synthesizeBatch(batch: readonly Target[], options: { ifStale: boolean; verbose: boolean }): Promise<Outcome[]> {
+  return withAssemblyLocksAsync(
+    batch.map((t) => t.outdir),
+    async () => {
+      const kept: Outcome[] = [];
+      const stale: Target[] = [];
+      for (const target of batch) {
+        const status = options.ifStale ? assemblyStatus(target) : undefined;
+        if (status?.fresh) {
+          const { stamp } = status;
+          kept.push(summarize(target, stamp.exitCode, stamp.stderrTail.join('\n'), stamp.seconds, options.verbose, `fresh, kept (synthesized ${stamp.synthesizedAt})`));
+        } else stale.push(target);
       }
-    }
-    const inputs = inputsFingerprint(); // before the CLI reads anything: a file edited meanwhile makes the stamp stale, never the reverse
-    const outdir = path.join(ROOT, target.outdir);
-    fs.rmSync(outdir, { recursive: true, force: true });
-    const { code, stderr, seconds } = await runCli(target);
-    if (fs.existsSync(path.join(outdir, 'manifest.json'))) {
-      const pluginsFile = path.join(outdir, PLUGINS_FILE);
-      const stamp: SynthStamp = {
-        version: STAMP_VERSION,
-        entry: target.entry,
-        cliArgs: cdkSynthArgs(target),
-        inputs: inputs.digest,
-        inputFiles: inputs.files,
-        outputs: outputsFingerprint(target.outdir),
-        plugins: fs.existsSync(pluginsFile) ? (JSON.parse(fs.readFileSync(pluginsFile, 'utf8')) as string[]) : undefined,
-        exitCode: code,
-        stderrTail: code === 0 ? [] : stderr.trim().split('\n').slice(-40),
-        seconds,
-        synthesizedAt: new Date().toISOString(),
-      };
-      fs.writeFileSync(path.join(outdir, STAMP_FILE), `${JSON.stringify(stamp, undefined, 1)}\n`);
-    }
-    return summarize(target, code, stderr, seconds, options.verbose, `synthesized in ${seconds.toFixed(1)} s`);
-  });
+      if (!stale.length) return kept;
+      const inputs = inputsFingerprint(); // before the CLI reads anything: a file edited meanwhile makes the stamp stale, never the reverse
+      for (const t of stale) fs.rmSync(path.join(ROOT, t.outdir), { recursive: true, force: true });
+      const cli = await runCli(stale[0], stale);
+      const outcomes = stale.map((target, i) => {
+        const outdir = path.join(ROOT, target.outdir);
+        const resultFile = path.join(outdir, LAUNCH_RESULT_FILE);
+        // The CLI's own app: the CLI's exit code and output. The others: what the launcher recorded.
+        const own: LaunchResult | undefined = i > 0 && fs.existsSync(resultFile) ? (JSON.parse(fs.readFileSync(resultFile, 'utf8')) as LaunchResult) : undefined;
+        const code = i === 0 ? cli.code : (own?.exitCode ?? 1);
+        const stderr = i === 0 ? cli.stderr : (own?.error ?? cli.stderr);
+        const seconds = i === 0 ? cli.seconds : (own?.seconds ?? cli.seconds);
+        if (fs.existsSync(path.join(outdir, 'manifest.json'))) {
+          const pluginsFile = path.join(outdir, PLUGINS_FILE);
+          const stamp: SynthStamp = {
+            version: STAMP_VERSION,
+            entry: target.entry,
+            // The arguments of a CLI run of this app alone: a batch gives the app the same context and flags.
+            cliArgs: cdkSynthArgs(target),
+            inputs: inputs.digest,
+            inputFiles: inputs.files,
+            outputs: outputsFingerprint(target.outdir),
+            plugins: fs.existsSync(pluginsFile) ? (JSON.parse(fs.readFileSync(pluginsFile, 'utf8')) as string[]) : undefined,
+            exitCode: code,
+            stderrTail: code === 0 ? [] : stderr.trim().split('\n').slice(-40),
+            seconds,
+            synthesizedAt: new Date().toISOString(),
+          };
+          fs.writeFileSync(path.join(outdir, STAMP_FILE), `${JSON.stringify(stamp, undefined, 1)}\n`);
+        }
+        const how = i === 0 ? `synthesized in ${seconds.toFixed(1)} s` : `synthesized in ${seconds.toFixed(1)} s, in the app process of ${stale[0].entry}'s CLI run`;
+        return summarize(target, code, stderr, seconds, options.verbose, how);
+      });
+      return [...kept, ...outcomes];
+    },
+  );
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -396,41 +438,78 @@ export function summarize(target: Target, code: number, stderr: string, seconds:
 }
 
 /**
- * The app command the CLI runs (`--launch <entry>`): records the names of the validation plugins the
- * app registers (`Validations.addPlugins`, which addCompliancePacks calls) into the assembly when the
- * app exits, then runs the entry unchanged.
+ * The app command the CLI runs (`--launch <entry> [<entry>=<outdir> ...]`): records the names of the
+ * validation plugins each app registers (`Validations.addPlugins`, which addCompliancePacks calls)
+ * into its assembly. The apps after the first are synthesized first, each into its own directory with
+ * the CLI's environment and context (only CDK_OUTDIR and the CLI's side files differ); an error in one
+ * of them is recorded in its directory and does not stop the others. The first entry, the CLI's own
+ * app, runs last and unchanged, so its errors and exit code are exactly those of a CLI run of it alone.
  */
-function launch(entry: string): void {
+function launch(specs: string[]): void {
   const { Validations } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
-  const names: string[] = [];
+  if (specs.length > 1) {
+    // Several apps in this process: one template-validation engine for all of them (the same checks).
+    const { PLUGIN_FILE, sharedValidatePlugin } = require('./shared-cfn-validate-plugin');
+    require(PLUGIN_FILE).CloudFormationValidatePlugin._instance = sharedValidatePlugin();
+  }
+  let names: string[] = [];
   const addPlugins = Validations.prototype.addPlugins;
   Validations.prototype.addPlugins = function (this: import('aws-cdk-lib').Validations, ...plugins) {
     names.push(...plugins.map((p) => p.name));
     return addPlugins.apply(this, plugins);
   };
-  const outdir = process.env.CDK_OUTDIR;
+  const cliEnv = { CDK_OUTDIR: process.env.CDK_OUTDIR, CDK_ERROR_FILE: process.env.CDK_ERROR_FILE, CDK_PERF_COUNTERS_FILE: process.env.CDK_PERF_COUNTERS_FILE };
+  const [own, ...others] = specs;
+  for (const spec of others) {
+    const [entry, outdirRel] = spec.split('=');
+    const outdir = path.resolve(ROOT, outdirRel);
+    fs.mkdirSync(outdir, { recursive: true });
+    Object.assign(process.env, { CDK_OUTDIR: outdir, CDK_ERROR_FILE: path.join(outdir, 'error.txt'), CDK_PERF_COUNTERS_FILE: path.join(outdir, 'performance-counters.json') });
+    names = [];
+    const started = Date.now();
+    let result: LaunchResult;
+    try {
+      require(path.resolve(ROOT, entry));
+      result = { exitCode: 0, seconds: (Date.now() - started) / 1000 };
+    } catch (e) {
+      const error = e instanceof Error ? `${e.stack ?? e.message}` : String(e);
+      console.error(`${entry}: ${error}`);
+      result = { exitCode: 1, error, seconds: (Date.now() - started) / 1000 };
+    }
+    fs.writeFileSync(path.join(outdir, PLUGINS_FILE), `${JSON.stringify(names)}\n`);
+    fs.writeFileSync(path.join(outdir, LAUNCH_RESULT_FILE), `${JSON.stringify(result)}\n`);
+  }
+  for (const [k, v] of Object.entries(cliEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  names = [];
+  const outdir = cliEnv.CDK_OUTDIR;
+  const ownNames = () => names;
   process.on('exit', () => {
-    if (outdir && fs.existsSync(outdir)) fs.writeFileSync(path.join(outdir, PLUGINS_FILE), `${JSON.stringify(names)}\n`);
+    if (outdir && fs.existsSync(outdir)) fs.writeFileSync(path.join(outdir, PLUGINS_FILE), `${JSON.stringify(ownNames())}\n`);
   });
-  require(path.resolve(ROOT, entry));
+  require(path.resolve(ROOT, own));
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const launchIndex = args.indexOf('--launch');
-  if (launchIndex >= 0) return launch(args[launchIndex + 1]);
+  if (launchIndex >= 0) return launch(args.slice(launchIndex + 1));
   const options = { verbose: args.includes('--verbose'), ifStale: args.includes('--if-stale') };
-  const queue = targets(args);
+  const all = targets(args);
+  // Two CLI runs side by side (CI has two cores, each run is one busy app process): the reference
+  // app, and every example in one batch.
+  const batches = [all.filter((t) => !t.entry.startsWith('examples/')), all.filter((t) => t.entry.startsWith('examples/'))].filter((b) => b.length);
   const outcomes: Outcome[] = [];
-  // Two at a time: CI has two cores, and each synth is one busy node process.
-  const workers = Array.from({ length: Math.min(Number(process.env.BSP_SYNTH_PARALLEL ?? 2), queue.length) }, async () => {
-    for (let t = queue.shift(); t; t = queue.shift()) {
-      const outcome = await synthesizeTarget(t, options);
-      console.log(outcome.lines.join('\n') + '\n');
-      outcomes.push(outcome);
-    }
-  });
-  await Promise.all(workers);
+  await Promise.all(
+    batches.map(async (batch) => {
+      for (const outcome of await synthesizeBatch(batch, options)) {
+        console.log(outcome.lines.join('\n') + '\n');
+        outcomes.push(outcome);
+      }
+    }),
+  );
   const failed = outcomes.filter((o) => !o.ok);
   console.log(`${outcomes.length - failed.length} passed, ${failed.length} failed`);
   if (failed.length) {
