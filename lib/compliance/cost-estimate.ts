@@ -51,9 +51,23 @@ const PRICERS: Record<string, Pricer> = {
     unitMonthly: hourly(0.125),
   }),
   'AWS::EC2::TransitGatewayAttachment': () => ({ item: 'Transit gateway attachment', quantity: 1, unitMonthly: hourly(0.05) }),
-  'AWS::CloudWatch::Alarm': () => ({ item: 'CloudWatch alarm (standard resolution)', quantity: 1, unitMonthly: 0.1 }),
+  // CloudWatch bills alarms per alarm metric: a metric-math alarm pays for each metric it reads, an
+  // anomaly-detection alarm for three (the metric and the two band bounds).
+  'AWS::CloudWatch::Alarm': (r) => ({ item: 'CloudWatch alarm metric (standard resolution)', quantity: alarmMetricCount(r), unitMonthly: 0.1 }),
+  'AWS::CloudWatch::CompositeAlarm': () => ({ item: 'CloudWatch composite alarm', quantity: 1, unitMonthly: 0.5 }),
   'AWS::CloudWatch::Dashboard': () => ({ item: 'CloudWatch dashboard', quantity: 1, unitMonthly: 3 }),
+  // $0.02 per budget per day; the payer account's first two budgets are free (not counted here).
+  'AWS::Budgets::Budget': () => ({ item: 'AWS Budgets budget (first two per account free)', quantity: 1, unitMonthly: 0.02 * 30.4 }),
 };
+
+/** Alarm metrics CloudWatch bills an alarm for: one per metric read, three per anomaly band. */
+function alarmMetricCount(r: TemplateResource): number {
+  const metrics = r.Properties?.Metrics;
+  if (!Array.isArray(metrics)) return 1;
+  const read = metrics.filter((m: { MetricStat?: unknown }) => m?.MetricStat !== undefined).length;
+  const bands = metrics.filter((m: { Expression?: unknown }) => typeof m?.Expression === 'string' && m.Expression.includes('ANOMALY_DETECTION_BAND')).length;
+  return Math.max(1, read + 2 * bands);
+}
 
 /** Resource types with a fixed charge we deliberately do not guess. */
 const UNPRICED = new Set(['Custom::BedrockProvisionedThroughput', 'AWS::DirectConnect::Connection']);

@@ -23,6 +23,23 @@ describe('estimateFixedMonthlyCost', () => {
     expect(estimate.lines[0].item).toMatch(/Resolver/); // most expensive first
   });
 
+  test('prices alarms per alarm metric: one per metric read, three per anomaly band; composite alarms and budgets flat', () => {
+    const stat = (id: string) => ({ Id: id, MetricStat: { Metric: { Namespace: 'AWS/Bedrock', MetricName: id }, Period: 60, Stat: 'Sum' } });
+    const estimate = estimateFixedMonthlyCost({
+      Resources: {
+        Plain: { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'Invocations', Namespace: 'AWS/Bedrock' } },
+        Rate: { Type: 'AWS::CloudWatch::Alarm', Properties: { Metrics: [stat('errors'), stat('invocations'), { Id: 'rate', Expression: 'errors / invocations' }] } },
+        Anomaly: { Type: 'AWS::CloudWatch::Alarm', Properties: { Metrics: [stat('m'), { Id: 'band', Expression: 'ANOMALY_DETECTION_BAND(m, 2)' }] } },
+        Composite: { Type: 'AWS::CloudWatch::CompositeAlarm' },
+        Budget: { Type: 'AWS::Budgets::Budget' },
+      },
+    });
+    const byItem = Object.fromEntries(estimate.lines.map((l) => [l.item, l]));
+    expect(byItem['CloudWatch alarm metric (standard resolution)'].quantity).toBe(1 + 2 + 3);
+    expect(byItem['CloudWatch composite alarm'].monthly).toBe(0.5);
+    expect(byItem['AWS Budgets budget (first two per account free)'].monthly).toBeCloseTo(0.608);
+  });
+
   test('flags resources it will not guess', () => {
     expect(estimateFixedMonthlyCost({ Resources: { Pt: { Type: 'Custom::BedrockProvisionedThroughput' } } }).unpriced).toEqual(['Custom::BedrockProvisionedThroughput']);
   });
