@@ -23,8 +23,10 @@ export enum KeyConsumer {
   CLOUDWATCH_ALARMS = 'cloudwatch',
   /** EventBridge rules publish to KMS-encrypted SNS topics and dead-letter queues (AWS documents no source condition for this call; topic and queue policies pin the rules). */
   EVENTBRIDGE = 'events',
-  /** AWS Budgets publishes to KMS-encrypted SNS topics; scoped with `aws:SourceAccount` and `aws:SourceArn`. */
+  /** AWS Budgets publishes to KMS-encrypted SNS topics (AWS documents no source condition for this call; the topic policy pins the account). */
   BUDGETS = 'budgets',
+  /** Amazon S3 Vectors maintains SSE-KMS vector indexes in the background; scoped with `aws:SourceAccount`, `aws:SourceArn` and the S3 Vectors encryption context. */
+  S3_VECTORS = 'indexing.s3vectors',
 }
 
 /** Every consumer a key policy can admit, in the order a key policy lists them. */
@@ -92,11 +94,21 @@ export function keyConsumerStatements(scope: IConstruct, consumers: readonly Key
     [KeyConsumer.EVENTBRIDGE]: () => [
       serviceStatement('AllowEventBridgeToDeliverToEncryptedTopicsAndQueues', KeyConsumer.EVENTBRIDGE, ['kms:Decrypt', 'kms:GenerateDataKey*'], {}),
     ],
+    // AWS documents this statement WITHOUT conditions ("To enable compatibility between AWS Budgets
+    // and encrypted Amazon SNS topics"): it documents aws:SourceAccount / aws:SourceArn for the
+    // SNS:Publish call only, not for the KMS call SNS makes on Budgets' behalf. Same reasoning as
+    // for alarms and rules above: the topic policy (AlertTopic.allowBudgets) pins the account.
+    // https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html
     [KeyConsumer.BUDGETS]: () => [
-      // Budgets is a global service: its ARNs carry no Region.
-      serviceStatement('AllowBudgetsToPublishToEncryptedTopics', KeyConsumer.BUDGETS, ['kms:Decrypt', 'kms:GenerateDataKey*'], {
+      serviceStatement('AllowBudgetsToPublishToEncryptedTopics', KeyConsumer.BUDGETS, ['kms:Decrypt', 'kms:GenerateDataKey*'], {}),
+    ],
+    // The statement AWS documents for customer managed keys of vector buckets and indexes, with its
+    // conditions: https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-vectors-data-encryption.html
+    [KeyConsumer.S3_VECTORS]: () => [
+      serviceStatement('AllowS3VectorsIndexingForThisAccountsVectorBuckets', KeyConsumer.S3_VECTORS, ['kms:Decrypt'], {
         StringEquals: sourceAccount,
-        ArnLike: { 'aws:SourceArn': arn('budgets', '', '*') },
+        ArnLike: { 'aws:SourceArn': arn('s3vectors', region, 'bucket/*') },
+        'ForAnyValue:StringEquals': { 'kms:EncryptionContextKeys': ['aws:s3vectors:arn', 'aws:s3vectors:resource-id'] },
       }),
     ],
   };

@@ -256,13 +256,13 @@ export class PlatformKey extends PlatformKeyBase {
     this.rendered = true;
     const consumers = this.consumers;
     for (const statement of PlatformKey.consumerStatements(this, consumers)) this.key.addToResourcePolicy(statement);
-    for (const [consumer, service] of [[KeyConsumer.CLOUDWATCH_ALARMS, 'cloudwatch.amazonaws.com'], [KeyConsumer.EVENTBRIDGE, 'events.amazonaws.com']] as const) {
+    for (const [consumer, service] of [[KeyConsumer.CLOUDWATCH_ALARMS, 'cloudwatch.amazonaws.com'], [KeyConsumer.EVENTBRIDGE, 'events.amazonaws.com'], [KeyConsumer.BUDGETS, 'budgets.amazonaws.com']] as const) {
       if (!consumers.includes(consumer)) continue;
       Validations.of(this.key).acknowledge({
         id: `BedrockPlatform::BedrockPlatform-KMS2[Service::${service}]`,
         reason:
           `${service} uses the key only through SNS topics and SQS queues it publishes to; AWS documents this key-policy statement without source conditions ` +
-          '(SNS developer guide, "compatibility with AWS services"), and the topic and queue policies pin the publishing alarms and rules with aws:SourceAccount and aws:SourceArn.',
+          '(SNS developer guide, "compatibility with AWS services"; Cost Management user guide, "Creating an Amazon SNS topic for budget notifications"), and the topic and queue policies pin the publishers with aws:SourceAccount and aws:SourceArn.',
       });
     }
   }

@@ -46,6 +46,11 @@ export interface IAlertTopic extends IConstruct {
   allowEventBridgeRules(rules: events.IRule[]): void;
   /** Lets exactly `alarms` publish to the topic, on top of those admitted before. */
   allowCloudWatchAlarms(alarms: cloudwatch.IAlarm[]): void;
+  /**
+   * Lets AWS Budgets publish the budget notifications of this account (the topic's): one
+   * statement however often it is called, pinned to the account as AWS documents it.
+   */
+  allowBudgets(): void;
   /** Lets `grantee` publish: sns:Publish on the topic, and kms:GenerateDataKey / kms:Decrypt on its key through SNS. */
   grantPublish(grantee: iam.IGrantable): iam.Grant;
   /** A metric of the topic (`AWS/SNS`, dimension `TopicName`). */
@@ -100,12 +105,20 @@ const TOPIC_PUBLISHERS = new WeakMap<sns.ITopic, Map<string, string[]>>();
 const PUBLISHER_SIDS: Record<string, string> = {
   'events.amazonaws.com': 'AllowTheseEventBridgeRulesToPublish',
   'cloudwatch.amazonaws.com': 'AllowTheseCloudWatchAlarmsToPublish',
+  'budgets.amazonaws.com': 'AllowBudgetsOfThisAccountToPublish',
 };
 /** What each publishing service needs of the topic's key: SNS asks KMS on the publisher's behalf. */
 const PUBLISHER_KEY_NEEDS: Record<string, KeyConsumer> = {
   'events.amazonaws.com': KeyConsumer.EVENTBRIDGE,
   'cloudwatch.amazonaws.com': KeyConsumer.CLOUDWATCH_ALARMS,
+  'budgets.amazonaws.com': KeyConsumer.BUDGETS,
 };
+/**
+ * Budgets publishes as the account, not as one budget: AWS documents the account-wide ARN pattern
+ * `arn:<partition>:budgets::<account>:*` with ArnLike, and no per-budget ARN, for this call.
+ * https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html
+ */
+const ACCOUNT_WIDE_PUBLISHERS = new Set(['budgets.amazonaws.com']);
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
 /** The warning id of a topic whose policy this library cannot edit. */
@@ -132,6 +145,11 @@ export abstract class AlertTopicBase extends Construct implements IAlertTopic {
 
   public allowCloudWatchAlarms(alarms: cloudwatch.IAlarm[]): void {
     this.allow('cloudwatch.amazonaws.com', alarms, alarms.map((a) => a.alarmArn));
+  }
+
+  public allowBudgets(): void {
+    const { partition, account } = Stack.of(this);
+    this.allow('budgets.amazonaws.com', [], [`arn:${partition}:budgets::${account}:*`]);
   }
 
   public grantPublish(grantee: iam.IGrantable): iam.Grant {
@@ -192,7 +210,7 @@ export abstract class AlertTopicBase extends Construct implements IAlertTopic {
         resources: [this.topic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-          ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => arns }) },
+          [ACCOUNT_WIDE_PUBLISHERS.has(service) ? 'ArnLike' : 'ArnEquals']: { 'aws:SourceArn': Lazy.list({ produce: () => arns }) },
         },
       }),
     );
@@ -233,8 +251,10 @@ export abstract class AlertTopicBase extends Construct implements IAlertTopic {
       Resource: shown(this.topicArn),
       Condition: {
         StringEquals: { 'aws:SourceAccount': shown(stack.account) },
-        // Rule and alarm ARNs exist only once deployed: read them from the deployed stack.
-        ArnEquals: { 'aws:SourceArn': publishers.map((p) => `<ARN of ${p.node.path}>`) },
+        ...(ACCOUNT_WIDE_PUBLISHERS.has(service)
+          ? { ArnLike: { 'aws:SourceArn': shown(`arn:${stack.partition}:budgets::${stack.account}:*`) } }
+          : // Rule and alarm ARNs exist only once deployed: read them from the deployed stack.
+            { ArnEquals: { 'aws:SourceArn': publishers.map((p) => `<ARN of ${p.node.path}>`) } }),
       },
     }));
     const lines = [
@@ -263,7 +283,7 @@ export abstract class AlertTopicBase extends Construct implements IAlertTopic {
 export class AlertTopic extends AlertTopicBase {
   /**
    * An existing topic (another stack's, another account's). Its policy cannot be edited from
-   * here: `allowEventBridgeRules` / `allowCloudWatchAlarms` then add a synth warning
+   * here: `allowEventBridgeRules` / `allowCloudWatchAlarms` / `allowBudgets` then add a synth warning
    * (`bedrock-secure-platform:alertTopicPolicy`) with the statements its owner must add.
    */
   public static fromAlertTopicAttributes(scope: Construct, id: string, attrs: AlertTopicAttributes): IAlertTopic {

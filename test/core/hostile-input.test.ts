@@ -101,7 +101,7 @@ describe('KeyConsumer from JavaScript', () => {
   test('consumerStatements(stack, ["s3"]) names the allowed consumers instead of "builders[c] is not a function"', () => {
     const call = () => PlatformKey.consumerStatements(stack(), ['s3' as KeyConsumer]);
     expect(call).toThrow(PlatformValidationError);
-    expect(call).toThrow(/^S: invalid consumers\[0\] "s3"\. Allowed values: KeyConsumer\.CLOUDWATCH_LOGS \('logs'\), .*KeyConsumer\.BUDGETS \('budgets'\)\./);
+    expect(call).toThrow(/^S: invalid consumers\[0\] "s3"\. Allowed values: KeyConsumer\.CLOUDWATCH_LOGS \('logs'\), .*KeyConsumer\.S3_VECTORS \('indexing\.s3vectors'\)\./);
   });
 
   test.each<[string, unknown, RegExp]>([

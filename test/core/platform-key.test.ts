@@ -63,6 +63,7 @@ describe('PlatformKey', () => {
       { Service: 'cloudwatch.amazonaws.com' },
       { Service: 'events.amazonaws.com' },
       { Service: 'budgets.amazonaws.com' },
+      { Service: 'indexing.s3vectors.amazonaws.com' },
     ]);
   });
 
@@ -73,9 +74,8 @@ describe('PlatformKey', () => {
     });
     expect(bySid.AllowCloudTrailToEncryptThisAccountsTrails.ArnLike).toEqual({ 'aws:SourceArn': 'arn:aws:cloudtrail:us-east-1:123456789012:trail/*' });
     expect(bySid.AllowBedrockLogDeliveryForThisAccount.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
-    expect(bySid.AllowBudgetsToPublishToEncryptedTopics.StringEquals).toEqual({ 'aws:SourceAccount': '123456789012' });
-    expect(bySid.AllowBudgetsToPublishToEncryptedTopics.ArnLike['aws:SourceArn']).toBe('arn:aws:budgets::123456789012:*');
-    // The documented form for SNS/SQS publishers has no source condition (see the evaluated cases below).
+    // The documented form for SNS/SQS publishers (Budgets included) has no source condition (see the evaluated cases below).
+    expect(bySid.AllowBudgetsToPublishToEncryptedTopics).toBeUndefined();
     expect(bySid.AllowCloudWatchAlarmsToPublishToEncryptedTopics).toBeUndefined();
     expect(bySid.AllowEventBridgeToDeliverToEncryptedTopicsAndQueues).toBeUndefined();
     expect(Object.keys(bySid)).toEqual(expect.arrayContaining(['AllowCloudWatchAlarmsToPublishToEncryptedTopics', 'AllowEventBridgeToDeliverToEncryptedTopicsAndQueues']));
@@ -129,15 +129,16 @@ describe('PlatformKey', () => {
     synth.template('Imported').hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: KEY_ARN });
   });
 
-  test('passes every compliance pack; only the two documented unconditioned publishers are acknowledged, where admitted', () => {
+  test('passes every compliance pack; only the three documented unconditioned publishers are acknowledged, where admitted', () => {
     expectNoFindings(synth);
     expectAcknowledgementsJustified(synth);
-    expect(synth.compliance.acknowledgements.map((a) => a.id).sort()).toEqual([
-      'BedrockPlatform::BedrockPlatform-KMS2[Service::cloudwatch.amazonaws.com]',
-      'BedrockPlatform::BedrockPlatform-KMS2[Service::events.amazonaws.com]',
-    ]);
     // On the key that admits them only: a key that does not admit a publisher carries no acknowledgement for it.
-    expect(synth.compliance.acknowledgements.every((a) => a.path.startsWith('Full/'))).toBe(true);
+    expect(synth.compliance.acknowledgements.map((a) => `${a.path.split('/')[0]} ${a.id}`).sort()).toEqual([
+      'Derived BedrockPlatform::BedrockPlatform-KMS2[Service::budgets.amazonaws.com]',
+      'Full BedrockPlatform::BedrockPlatform-KMS2[Service::budgets.amazonaws.com]',
+      'Full BedrockPlatform::BedrockPlatform-KMS2[Service::cloudwatch.amazonaws.com]',
+      'Full BedrockPlatform::BedrockPlatform-KMS2[Service::events.amazonaws.com]',
+    ]);
   });
 
   test('the key policy a reviewer reads, with every consumer (intrinsics resolved)', () => {
@@ -167,6 +168,7 @@ describe('PlatformKey policy, evaluated', () => {
     // SNS asks KMS on the publisher's behalf; AWS documents no aws:SourceArn / aws:SourceAccount on that call.
     ['EventBridge publishing to an encrypted topic, as SNS asks KMS (no source keys)', { principal: 'events.amazonaws.com', action: 'kms:GenerateDataKey', resource: key }, 'Allowed'],
     ['CloudWatch alarm publishing to an encrypted topic, as SNS asks KMS (no source keys)', { principal: 'cloudwatch.amazonaws.com', action: 'kms:GenerateDataKey', resource: key }, 'Allowed'],
+    ['Budgets publishing to an encrypted topic, as SNS asks KMS (no source keys)', { principal: 'budgets.amazonaws.com', action: 'kms:GenerateDataKey', resource: key }, 'Allowed'],
     ['EventBridge cannot manage the key', { principal: 'events.amazonaws.com', action: 'kms:PutKeyPolicy', resource: key }, 'ImplicitlyDenied'],
     ['a role of another account', { principal: `arn:aws:iam::${OTHER}:role/attacker`, action: 'kms:Decrypt', resource: key }, 'ImplicitlyDenied'],
   ];
