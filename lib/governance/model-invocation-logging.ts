@@ -54,6 +54,41 @@ export enum InvocationLogDestination {
   LARGE_DATA_S3 = 'ModelInvocationLargeDataS3DeliveryFailure',
 }
 
+/** An S3 destination of invocation logs, as Bedrock's logging configuration names it. */
+export interface InvocationLogS3Destination {
+  /** Bucket name. */
+  readonly bucketName: string;
+  /** Key prefix. @default the bucket root */
+  readonly keyPrefix?: string;
+}
+
+/** The CloudWatch Logs destination of invocation logs. */
+export interface InvocationLogCloudWatchDestination {
+  /** Log group name. */
+  readonly logGroupName: string;
+  /** ARN of the role Bedrock assumes to write to it. */
+  readonly roleArn: string;
+  /** Where bodies CloudWatch Logs cannot hold go. @default none */
+  readonly largeDataDeliveryS3Config?: InvocationLogS3Destination;
+}
+
+/**
+ * A model invocation logging configuration, shaped like PutModelInvocationLoggingConfiguration's
+ * `loggingConfig` (names are tokens until deployed): what {@link ModelInvocationLogging} puts, and
+ * what a drift rule compares the account's setting with.
+ */
+export interface InvocationLoggingConfiguration {
+  /** CloudWatch Logs delivery. @default none */
+  readonly cloudWatchConfig?: InvocationLogCloudWatchDestination;
+  /** S3 delivery. @default none */
+  readonly s3Config?: InvocationLogS3Destination;
+  readonly textDataDeliveryEnabled: boolean;
+  readonly imageDataDeliveryEnabled: boolean;
+  readonly embeddingDataDeliveryEnabled: boolean;
+  readonly videoDataDeliveryEnabled: boolean;
+  readonly audioDataDeliveryEnabled: boolean;
+}
+
 /** Properties of {@link ModelInvocationLogging}. */
 export interface ModelInvocationLoggingProps extends LogArchiveProps, AlertDestinationProps {
   /**
@@ -195,6 +230,8 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
   public readonly endpointDependents: readonly IConstruct[];
   /** The custom resource that sets the account's configuration. */
   public readonly resource: CustomResource;
+  /** The configuration the custom resource puts: what drift detection compares the account's setting with. */
+  public readonly loggingConfiguration: InvocationLoggingConfiguration;
 
   constructor(scope: Construct, id: string, props: ModelInvocationLoggingProps = {}) {
     super(scope, id);
@@ -297,7 +334,7 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
     }
 
     const modalities = props.modalities ?? {};
-    const loggingConfig = {
+    const loggingConfig: InvocationLoggingConfiguration = {
       ...(this.logGroup && this.deliveryRole
         ? {
             cloudWatchConfig: {
@@ -325,6 +362,7 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
     if (bucketPolicy) resource.node.addDependency(bucketPolicy);
     resource.node.addDependency(this.handler);
     this.resource = resource;
+    this.loggingConfiguration = loggingConfig;
     // In a VPC, whoever provides the endpoints (BedrockPrivateLink.addSupportEndpointsFor) orders
     // the resource after them; the metadata lets the pre-deploy checks verify that it did.
     this.endpointDependents = props.vpc ? [resource] : [];
