@@ -1,7 +1,6 @@
-import { App, CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
-import * as bedrock from 'aws-cdk-lib/aws-bedrock';
+import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { BedrockFeature, BedrockPlatform, GuardrailReference, PersonaTrust } from '../lib';
+import { BedrockFeature, BedrockPlatform, GuardrailPresets, PersonaTrust } from '../lib';
 import { BedrockModel } from '../lib/core';
 
 /** Account and Region of the reference deployment; AZ context for them is in cdk.json, so synth needs no credentials. */
@@ -12,38 +11,6 @@ export const REFERENCE_ON_PREMISES_CIDRS = ['192.168.0.0/16'];
 
 /** Models the applications may use: one list feeds the endpoint policies and the invoker's IAM policy. */
 export const REFERENCE_MODELS: BedrockModel[] = ['amazon.nova-lite-v1:0', 'amazon.titan-embed-text-v2:0', 'us.amazon.nova-pro-v1:0'].map((id) => BedrockModel.parse(id));
-
-/**
- * The platform guardrail every invocation must carry: created in the stack (content filters and
- * prompt-attack detection, encrypted with the platform key) and pinned to its first published
- * version, so the reference app needs nothing created by hand.
- */
-function platformGuardrail(stack: Stack, kmsKeyArn: string): GuardrailReference {
-  const filter = (type: string, strength: string) => ({ type, inputStrength: strength, outputStrength: type === 'PROMPT_ATTACK' ? 'NONE' : strength });
-  const guardrail = new bedrock.CfnGuardrail(stack, 'PlatformGuardrail', {
-    // Guardrail names are unique per account and Region; the stack name keeps two platforms apart.
-    name: `${stack.stackName}-platform`.slice(0, 50),
-    description: 'Platform guardrail required on every model invocation',
-    blockedInputMessaging: 'This request was blocked by the platform guardrail.',
-    blockedOutputsMessaging: 'This response was blocked by the platform guardrail.',
-    kmsKeyArn,
-    contentPolicyConfig: {
-      filtersConfig: [
-        filter('HATE', 'HIGH'),
-        filter('INSULTS', 'HIGH'),
-        filter('SEXUAL', 'HIGH'),
-        filter('VIOLENCE', 'HIGH'),
-        filter('MISCONDUCT', 'HIGH'),
-        filter('PROMPT_ATTACK', 'HIGH'),
-      ],
-    },
-  });
-  const version = new bedrock.CfnGuardrailVersion(stack, 'PlatformGuardrailVersion', {
-    guardrailIdentifier: guardrail.attrGuardrailId,
-    description: 'Version the platform enforces',
-  });
-  return { guardrailArn: guardrail.attrGuardrailArn, guardrailVersion: version.attrVersion };
-}
 
 /**
  * Who may assume the human personas: the corporate SAML identity provider when
@@ -74,9 +41,6 @@ export function buildReferenceApp(app: App): Stack[] {
     terminationProtection: true,
   });
   const workforce = workforceTrust(app, stack, env.account);
-  // The guardrail is encrypted with the key the platform creates (and names its logical id), while
-  // the platform's enforcement names the guardrail: the key ARN is filled in at synth time.
-  const guardrail = platformGuardrail(stack, Lazy.string({ produce: () => platform.encryptionKey.keyArn }));
   const platform = new BedrockPlatform(stack, 'Platform', {
     models: REFERENCE_MODELS,
     network: {
@@ -84,15 +48,20 @@ export function buildReferenceApp(app: App): Stack[] {
       directConnect: { onPremisesCidrs: REFERENCE_ON_PREMISES_CIDRS },
     },
     alertEmails: ['bedrock-platform-alerts@example.com'],
+    // The platform guardrail every invocation must carry (its pinned version): content filters and
+    // prompt-attack detection at HIGH, PII anonymized in responses, encrypted with the platform key.
+    guardrail: GuardrailPresets.strict(),
+    // A knowledge base on S3 Vectors when asked for: `-c knowledgeBase=true`.
+    knowledgeBase: app.node.tryGetContext('knowledgeBase') === 'true' || app.node.tryGetContext('knowledgeBase') === true ? {} : undefined,
+    budget: { amount: 2000, notificationEmails: ['finops@example.com'] },
     access: {
       enforcement: {
-        requireGuardrail: guardrail,
         guardrailExemptModels: [BedrockModel.foundationModel('amazon.titan-embed-text-v2:0')],
         requirePrivatePath: true,
         dataResidency: { allowedRegions: [env.region] },
         scpExemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass', 'arn:aws:iam::*:role/cdk-*-cfn-exec-role-*'],
       },
-      invoker: { trust: PersonaTrust.service('lambda.amazonaws.com'), guardrail },
+      invoker: { trust: PersonaTrust.service('lambda.amazonaws.com') },
       builder: { trust: workforce, maxSessionDuration: Duration.hours(8) },
       operator: { trust: workforce, maxSessionDuration: Duration.hours(4), provisionableModels: [BedrockModel.foundationModel('amazon.nova-pro-v1:0')] },
       auditor: { trust: workforce, maxSessionDuration: Duration.hours(4) },
@@ -107,6 +76,7 @@ export function buildReferenceApp(app: App): Stack[] {
 
   const privateLink = platform.privateLink!;
   new CfnOutput(stack, 'RuntimeEndpointId', { value: privateLink.endpointId(BedrockFeature.RUNTIME), description: 'Require it with aws:SourceVpce' });
+  new CfnOutput(stack, 'GuardrailIdentifier', { value: platform.guardrail!.guardrailIdentifier, description: 'Name it (ARN:version) in every model call: bedrock:GuardrailIdentifier' });
   new CfnOutput(stack, 'ResolverEndpointId', { value: platform.directConnect!.resolver.resolverEndpointId, description: 'Point on-premises DNS forwarders at its addresses' });
   return [stack];
 }

@@ -55,22 +55,56 @@ export {
   ALL_BEDROCK_DATA_EVENTS, ALL_HIGH_RISK_ACTIVITIES, BedrockAuditTrail, BedrockDataEvents,
   DEFAULT_AUDIT_OBJECT_LOCK_DAYS, DEFAULT_BEDROCK_DATA_EVENTS, HIGH_RISK_EVENTS, HighRiskActivity,
   HighRiskActivityAlerts, InvocationLogDestination, InvocationLoggingHandler, ModelInvocationLogging,
+  InvocationLoggingDriftRule, PlatformConfigRules,
 } from './governance';
 export type {
   AlertDestinationProps, AlertTopicAttributes, AlertTopicProps, BedrockAuditTrailAttributes, IAlertTopic, IBedrockAuditTrail,
   BedrockAuditTrailProps, HighRiskActivityAlertsProps, HighRiskEventSelector, InvocationLoggingHandlerProps,
   InvocationLogModalities, LogArchiveProps, ModelInvocationLoggingProps,
+  InvocationLogCloudWatchDestination, InvocationLoggingConfiguration, InvocationLoggingDriftRuleProps, InvocationLogS3Destination, PlatformConfigRulesProps,
 } from './governance';
 
 // Monitoring: lib/observability
 export {
   AlarmSeverity, BedrockAlarms, BedrockDashboard, BedrockMetrics, BedrockMonitoring, DASHBOARD_LIMITS, DEFAULT_MODEL_PRICES,
   DEFAULT_MONITORING_THRESHOLDS, GuardrailMetrics, MAX_MONITORED_MODELS, metricModelIdOf, MODEL_PRICES_AS_OF, QuotaUsageSource,
+  ALL_HEALTH_EVENT_CATEGORIES, AutomatedResponse, BEDROCK_HEALTH_SERVICE, BedrockHealthEvents, EVENTBRIDGE_RETRY_LIMITS, HealthEventCategory, INCIDENT_SCHEMA,
+  IncidentSeverity, OnCallIncidentResponse, ResponseCondition, ResponseTarget,
+  BEDROCK_SERVICE_NAME, BedrockBudget, BUDGET_CURRENCIES, DEFAULT_BUDGET_THRESHOLDS, MARKETPLACE_BILLING_ENTITY, MAX_BUDGET_EMAIL_SUBSCRIBERS, MAX_BUDGET_NOTIFICATIONS,
+  BILLING_METRICS_REGION, BillingAlarm, BillingAlarmScope, BillingServiceName,
 } from './observability';
 export type {
   BedrockAlarmsProps, BedrockDashboardProps, BedrockMetricsOptions, BedrockMonitoringProps, ModelPrice, MonitoredGuardrail,
   MonitoringThresholds, ResolvedThresholds, SeverityThresholds,
+  AutomatedResponseProps, BedrockHealthEventsProps, OnCallIncidentResponseProps, ResponseDeliveryOptions,
+  ApplicationBudget, BedrockBudgetProps, BudgetThresholds, BillingAlarmProps,
 } from './observability';
+
+// Guardrails: lib/guardrails
+export {
+  AccountGuardrailEnforcement, ContentFilterType, ContextualGroundingType, FilterStrength, GUARDRAIL_LIMITS, GuardrailAction, GuardrailModality,
+  GuardrailPresets, GuardrailTier, ManagedWordList, PiiEntityType, PolicyGuardrail, PolicyGuardrailBase, SelectiveGuardingMode,
+  SensitiveInformationAction,
+} from './guardrails';
+export type {
+  AccountGuardrailEnforcementProps, ContentFilter, ContextualGroundingFilter, DeniedTopic, DirectionalOptions, GuardrailPolicies,
+  IPolicyGuardrail, ManagedWordListFilter, PiiEntity, PolicyGuardrailAttributes, PolicyGuardrailProps, RegexFilter,
+  SensitiveInformationOptions, WordFilter,
+} from './guardrails';
+
+// Knowledge bases: lib/knowledge
+export {
+  ALL_DISTANCE_METRICS, BEDROCK_NON_FILTERABLE_METADATA_KEYS, ChunkingStrategy, ChunkingStrategyType, EmbeddingModel, KNOWLEDGE_BASE_METRICS_NAMESPACE,
+  KNOWLEDGE_BASE_VECTOR_ACTIONS, S3VectorStore, S3VectorStoreBase, SecureKnowledgeBase, SecureKnowledgeBaseBase, VectorDistanceMetric,
+} from './knowledge';
+export type {
+  CustomEmbeddingModelOptions, FixedSizeChunkingOptions, HierarchicalChunkingOptions, IS3VectorStore, ISecureKnowledgeBase, S3VectorStoreAttributes,
+  S3VectorStoreProps, SecureKnowledgeBaseAttributes, SecureKnowledgeBaseProps, SemanticChunkingOptions, TitanTextV2Dimensions,
+} from './knowledge';
+
+// Provisioned throughput: lib/throughput
+export { COMMITTED_THROUGHPUT_WARNING, MAX_MODEL_UNITS, PROVISIONED_THROUGHPUT_TOTAL_TIMEOUT, ProvisionedThroughput, ProvisionedThroughputProvider, ThroughputCommitment } from './throughput';
+export type { IProvisionedThroughput, ProvisionedThroughputAttributes, ProvisionedThroughputNetwork, ProvisionedThroughputProps } from './throughput';
 
 // The facade: lib/platform.ts
 export { BedrockPlatform, DEFAULT_PRIVATE_FEATURES } from './platform';

@@ -7,10 +7,18 @@ import { Construct } from 'constructs';
 import { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, INVOCABLE_MODEL_KINDS, requireModels } from './core/bedrock-model';
 import { PlatformValidationError } from './core/errors';
 import { PlatformKey, PlatformKeyProps } from './core/platform-key';
-import { AlertDestinationProps } from './governance/alert-topic';
+import { AlertDestinationProps, AlertTopic, IAlertTopic } from './governance/alert-topic';
 import { BedrockAuditTrail, BedrockAuditTrailProps } from './governance/bedrock-audit-trail';
 import { ModelInvocationLogging, ModelInvocationLoggingProps } from './governance/model-invocation-logging';
+import { PlatformConfigRules, PlatformConfigRulesProps } from './governance/platform-config-rules';
 import { BedrockMonitoring, BedrockMonitoringProps } from './observability/bedrock-monitoring';
+import { BedrockBudget, BedrockBudgetProps } from './observability/bedrock-budget';
+import { BedrockHealthEvents, BedrockHealthEventsProps } from './observability/bedrock-health-events';
+import { AlarmSeverity } from './observability/monitoring-thresholds';
+import { OnCallIncidentResponse, OnCallIncidentResponseProps } from './observability/on-call-incident-response';
+import { GuardrailPresets } from './guardrails/guardrail-presets';
+import { IPolicyGuardrail, PolicyGuardrail, PolicyGuardrailProps } from './guardrails/policy-guardrail';
+import { SecureKnowledgeBase, SecureKnowledgeBaseProps } from './knowledge/secure-knowledge-base';
 import { BedrockFeature } from './network/bedrock-features';
 import { BedrockPrivateLink, BedrockPrivateLinkProps } from './network/bedrock-private-link';
 import { DirectConnectPath, DirectConnectPathProps } from './network/direct-connect-path';
@@ -163,8 +171,54 @@ export interface BedrockPlatformProps extends AlertDestinationProps {
   readonly monitoring?: Omit<BedrockMonitoringProps, 'models' | 'encryptionKey' | 'invocationLogging' | 'alertTopic' | 'alertEmails'> | false;
 
   /**
+   * The platform guardrail: the props of a new {@link PolicyGuardrail} (merged over
+   * `GuardrailPresets.balanced()`), an existing guardrail, or `false` for none. Every persona the
+   * platform builds must name its pinned version (`access.enforcement.requireGuardrail` defaults to
+   * it), the invoker may apply it, and monitoring watches it.
+   * @default a new guardrail with the balanced preset, encrypted with the platform key
+   */
+  readonly guardrail?: PolicyGuardrailProps | IPolicyGuardrail | false;
+
+  /**
+   * A knowledge base (RAG) on Amazon S3 Vectors, encrypted with the platform key, alerting to the
+   * platform's topic; the invoker may query it. Opt in with `{}` or its settings.
+   * @default no knowledge base
+   */
+  readonly knowledgeBase?: Omit<SecureKnowledgeBaseProps, 'encryptionKey' | 'alertTopic' | 'alertEmails' | 'accessLogsBucket'>;
+
+  /**
+   * A monthly AWS Budgets cost budget for Bedrock (first- and third-party models), notifying the
+   * alert topic at 50/80/100% of actual and 100% of forecast spend. Needs an `amount`.
+   * @default no budget
+   */
+  readonly budget?: Omit<BedrockBudgetProps, 'alertTopic'>;
+
+  /**
+   * AWS Config rules for the platform's promises (trail enabled, validated and encrypted; the
+   * platform's buckets TLS-only and encrypted; keys rotated; the endpoints present) and an
+   * invocation-logging drift rule; NON_COMPLIANT transitions go to the alert topic. The periodic
+   * rules run without a configuration recorder; the bucket rules use the account's existing one
+   * (AWS Control Tower runs one in every enrolled account): the platform creates none. `false` for none.
+   * @default the rules, evaluated daily
+   */
+  readonly configRules?: Omit<PlatformConfigRulesProps, 'encryptionKey' | 'invocationLogging' | 'expectedInvocationLogging' | 'trail' | 'buckets' | 'vpc' | 'alertTopic' | 'alertEmails'> | false;
+
+  /**
+   * AWS Health events about Amazon Bedrock to the alert topic; `false` for none.
+   * @default every category, for the events delivered in this stack's Region
+   */
+  readonly healthEvents?: Omit<BedrockHealthEventsProps, 'alertTopic' | 'alertEmails' | 'encryptionKey'> | false;
+
+  /**
+   * Incidents for on-call tooling (PagerDuty Events v2 shaped, to an encrypted topic) when a
+   * critical monitoring alarm fires, resolved when it clears; `false` for none.
+   * @default an incident topic without subscriptions, when monitoring has critical alarms
+   */
+  readonly onCall?: Omit<OnCallIncidentResponseProps, 'alarms' | 'alertTopic' | 'encryptionKey'> | false;
+
+  /**
    * Persona roles and enforcement switches.
-   * @default no roles, no enforcement
+   * @default no roles; with any role, enforcement of the platform guardrail
    */
   readonly access?: PlatformAccessProps;
 }
@@ -199,6 +253,18 @@ export class BedrockPlatform extends Construct {
   public readonly invocationLogging?: ModelInvocationLogging;
   /** Dashboards and alarms, unless turned off. */
   public readonly monitoring?: BedrockMonitoring;
+  /** The platform guardrail, unless turned off. */
+  public readonly guardrail?: IPolicyGuardrail;
+  /** The knowledge base, when asked for. */
+  public readonly knowledgeBase?: SecureKnowledgeBase;
+  /** The Bedrock cost budget, when asked for. */
+  public readonly budget?: BedrockBudget;
+  /** The AWS Config rules, unless turned off. */
+  public readonly configRules?: PlatformConfigRules;
+  /** AWS Health events to the alert topic, unless turned off. */
+  public readonly healthEvents?: BedrockHealthEvents;
+  /** Incidents for on-call tooling from the critical alarms, unless turned off. */
+  public readonly onCall?: OnCallIncidentResponse;
   /** Enforcement switches, when any is on. Its `serviceControlPolicyJson()` is the SCP for AWS Organizations. */
   public readonly enforcement?: BedrockEnforcement;
   /** Persona roles, when asked for. */
@@ -247,6 +313,13 @@ export class BedrockPlatform extends Construct {
     // Only Mantle models or patterns (or monitoring off): nothing to monitor per model, and the
     // invocation logging keeps its own delivery alarms.
     const monitored = props.monitoring === false ? [] : monitorableModels(this, this.models);
+    if (props.guardrail !== false) {
+      const given = props.guardrail as IPolicyGuardrail | PolicyGuardrailProps | undefined;
+      this.guardrail =
+        given && 'guardrailArn' in given
+          ? given
+          : new PolicyGuardrail(this, 'Guardrail', { ...GuardrailPresets.balanced(), encryptionKey, ...(given as PolicyGuardrailProps | undefined) });
+    }
     if (props.audit !== false) {
       this.audit = new BedrockAuditTrail(this, 'Audit', { alertTopic: props.alertTopic, alertEmails: props.alertEmails, ...props.audit, encryptionKey, accessLogsBucket });
     }
@@ -270,6 +343,21 @@ export class BedrockPlatform extends Construct {
         privateLink.allowClients(...this.invocationLogging.handler.securityGroups);
       }
     }
+    if (props.knowledgeBase) {
+      this.knowledgeBase = new SecureKnowledgeBase(this, 'KnowledgeBase', { ...props.knowledgeBase, encryptionKey, accessLogsBucket, alertTopic: this.alertTopic(props) });
+    }
+    if (props.configRules !== false) {
+      this.configRules = new PlatformConfigRules(this, 'ConfigRules', {
+        ...props.configRules,
+        encryptionKey,
+        invocationLogging: this.invocationLogging,
+        trail: this.audit,
+        buckets: [this.audit?.bucket, this.invocationLogging?.bucket, this.knowledgeBase?.documentsBucket, this.accessLogsBucket].filter((b): b is s3.IBucket => b !== undefined),
+        // BedrockFeature values are the endpoint services' short names.
+        ...(this.privateLink ? { vpc: this.privateLink.vpc, endpointServices: this.privateLink.features } : {}),
+        alertTopic: this.alertTopic(props),
+      });
+    }
     if (props.access) {
       const access = this.createAccess(props.access);
       this.enforcement = access.enforcement;
@@ -279,18 +367,41 @@ export class BedrockPlatform extends Construct {
       this.auditor = access.auditor;
     }
     if (monitored.length > 0 && props.monitoring !== false) {
-      const guardrail = this.enforcement?.requiredGuardrail;
+      const guardrail = this.enforcement?.requiredGuardrail ?? this.guardrail;
       this.monitoring = new BedrockMonitoring(this, 'Monitoring', {
         ...props.monitoring,
         models: monitored,
         guardrails: props.monitoring?.guardrails ?? (guardrail ? [{ guardrailArn: guardrail.guardrailArn, guardrailVersion: guardrail.guardrailVersion }] : undefined),
         invocationLogging: this.invocationLogging,
-        // One topic for every alert: the audit's (already mailed to alertEmails), or the given one.
-        alertTopic: this.audit?.alerts?.alertTopic ?? this.invocationLogging?.alertTopic ?? props.alertTopic,
-        alertEmails: this.audit?.alerts || this.invocationLogging ? undefined : props.alertEmails,
+        alertTopic: this.alertTopic(props),
         encryptionKey: this.encryptionKey,
       });
     }
+    if (props.budget) {
+      this.budget = new BedrockBudget(this, 'Budget', { ...props.budget, alertTopic: this.alertTopic(props) });
+    }
+    if (props.healthEvents !== false) {
+      this.healthEvents = new BedrockHealthEvents(this, 'HealthEvents', { ...props.healthEvents, alertTopic: this.alertTopic(props), encryptionKey });
+    }
+    const critical = this.monitoring?.alarms.bySeverity[AlarmSeverity.CRITICAL] ?? [];
+    if (props.onCall !== false && critical.length > 0) {
+      this.onCall = new OnCallIncidentResponse(this, 'OnCall', { ...props.onCall, alarms: [...critical], alertTopic: this.alertTopic(props), encryptionKey });
+    }
+  }
+
+  private sharedAlertTopic?: IAlertTopic;
+
+  /**
+   * The one topic every alert and alarm of the platform goes to: the audit's (already mailed to
+   * `alertEmails`), the invocation logging's, the given one, or else one created here on first use.
+   */
+  private alertTopic(props: BedrockPlatformProps): IAlertTopic {
+    this.sharedAlertTopic ??=
+      this.audit?.alerts?.alertTopic ??
+      this.invocationLogging?.alertTopic ??
+      props.alertTopic ??
+      new AlertTopic(this, 'Alerts', { encryptionKey: this.encryptionKey, alertEmails: props.alertEmails });
+    return this.sharedAlertTopic;
   }
 
   /** Gives `grantee` (e.g. an existing application role) the invoker's scoped access, and the enforcement. */
@@ -359,9 +470,19 @@ export class BedrockPlatform extends Construct {
       // (a feature, a support endpoint for a deploy-time function) are required too.
       privatePath = { vpcEndpointIds: this.privateLink.bedrockEndpointIds };
     }
+    // Secure by default: with a platform guardrail, every persona must name its pinned version; the
+    // knowledge base's embedding model is exempt (a guardrail does not apply to embeddings).
+    const requireGuardrail = switches.requireGuardrail ?? this.guardrail;
+    const embedding = this.knowledgeBase?.embeddingModel.model;
+    const guardrailExemptModels = requireGuardrail && embedding ? [...(switches.guardrailExemptModels ?? []), embedding] : switches.guardrailExemptModels;
+    // The platform's own automation calls Bedrock from outside the endpoints, each with one narrow
+    // permission: the drift rule reads the logging setting, the ingestion schedule starts jobs of
+    // its knowledge base. The SCP's private path would deny them.
+    const automation = [this.configRules?.driftRule?.role.roleArn, this.knowledgeBase?.schedulerRole?.roleArn].filter((a): a is string => a !== undefined);
+    const scpExemptPrincipalArns = privatePath && automation.length > 0 ? [...(switches.scpExemptPrincipalArns ?? []), ...automation] : switches.scpExemptPrincipalArns;
     const enforcement =
-      privatePath || Object.values(switches).some((v) => v !== undefined)
-        ? new BedrockEnforcement(this, 'Enforcement', { ...switches, requirePrivatePath: privatePath })
+      privatePath || requireGuardrail || Object.values(switches).some((v) => v !== undefined)
+        ? new BedrockEnforcement(this, 'Enforcement', { ...switches, requireGuardrail, guardrailExemptModels, scpExemptPrincipalArns, requirePrivatePath: privatePath })
         : undefined;
     const encryptionKey = this.encryptionKey;
     const logging = this.invocationLogging;
@@ -371,6 +492,8 @@ export class BedrockPlatform extends Construct {
         access.invoker &&
         new BedrockInvokerRole(this, 'Invoker', {
           ...access.invoker,
+          guardrail: access.invoker.guardrail ?? this.guardrail,
+          knowledgeBaseArns: this.knowledgeBase ? [...(access.invoker.knowledgeBaseArns ?? []), this.knowledgeBase.knowledgeBaseArn] : access.invoker.knowledgeBaseArns,
           models: this.models.filter((m) => m.kind !== BedrockModelKind.MANTLE_MODEL),
           encryptionKey,
           enforcement,
