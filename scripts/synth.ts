@@ -130,8 +130,8 @@ export function cdkSynthArgs(target: Target, batch: readonly Target[] = [target]
   const launches = batch.map((t) => (t === target ? t.entry : `${t.entry}=${t.outdir}`));
   return [
     'synth',
-    '--app', `${path.join(BIN, 'tsx')} ${path.join('scripts', 'synth.ts')} --launch ${launches.join(' ')}`,
-    '--output', target.outdir,
+    '--app', `${path.join(BIN, 'tsx')} ${path.join(ROOT, 'scripts', 'synth.ts')} --launch ${launches.join(' ')}`,
+    '--output', path.join(ROOT, target.outdir),
     '--quiet',
     '--no-notices',
     '--no-version-reporting',
@@ -297,11 +297,20 @@ async function withAssemblyLockAsync<T>(outdir: string, fn: () => Promise<T>): P
 // ---------------------------------------------------------------------------------------------
 // Synthesis
 
+/**
+ * Where the CLI runs for `target`: the app's own directory when it has a cdk.json (every example is a
+ * standalone CDK app, run as a user runs it: `cd examples/<name> && npx cdk synth`), else the root.
+ */
+export function cliDirectory(target: Target): string {
+  const dir = path.join(ROOT, path.dirname(target.entry));
+  return target.entry.startsWith('examples/') && fs.existsSync(path.join(dir, 'cdk.json')) ? dir : ROOT;
+}
+
 function runCli(target: Target, batch: readonly Target[]): Promise<{ code: number; stderr: string; seconds: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(path.join(BIN, 'cdk'), cdkSynthArgs(target, batch), {
-      cwd: ROOT,
+      cwd: cliDirectory(target),
       env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
