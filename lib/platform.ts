@@ -1,3 +1,4 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,6 +7,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, INVOCABLE_MODEL_KINDS, requireModels } from './core/bedrock-model';
 import { PlatformValidationError } from './core/errors';
+import { optionalConstruct } from './core/validate';
 import { PlatformKey, PlatformKeyProps } from './core/platform-key';
 import { AlertDestinationProps, AlertTopic, IAlertTopic } from './governance/alert-topic';
 import { BedrockAuditTrail, BedrockAuditTrailProps } from './governance/bedrock-audit-trail';
@@ -65,6 +67,13 @@ export interface AuditedResources {
 
 /** How applications reach Bedrock. PrivateLink is the default; the others are opt-in. */
 export interface PlatformNetworkProps {
+  /**
+   * An existing VPC (e.g. the account's shared network) for the private path: the endpoints, and the
+   * platform's deploy-time function, go into its private subnets (or `privateLink.subnets`).
+   * Not with `publicPath`, which creates its own VPC.
+   * @default a new isolated VPC (or the public path's VPC)
+   */
+  readonly vpc?: ec2.IVpc;
   /**
    * Path 1, public: a VPC whose applications reach Bedrock through NAT and an internet gateway.
    * When set, the PrivateLink endpoints (if any) go into this VPC.
@@ -292,6 +301,13 @@ export class BedrockPlatform extends Construct {
     const accessLogsBucket = this.accessLogsBucket;
 
     const network = props.network ?? {};
+    if (network.vpc !== undefined && network.publicPath) {
+      throw new PlatformValidationError(this, 'network.vpc', '(set)', 'network.publicPath creates its own VPC: give the existing VPC to one of them only (PublicPath takes `vpc` too).');
+    }
+    if (network.vpc !== undefined && network.privateLink === false) {
+      throw new PlatformValidationError(this, 'network.vpc', '(set)', 'It is the private path\'s VPC, and network.privateLink is false.');
+    }
+    optionalConstruct(this, 'network.vpc', network.vpc, 'vpcId', 'a VPC (ec2.IVpc)', 'import it first, e.g. ec2.Vpc.fromVpcAttributes(this, id, { vpcId, ... })');
     if (network.publicPath) {
       this.publicPath = new PublicPath(this, 'PublicPath', { encryptionKey, ...network.publicPath });
     }
@@ -300,7 +316,7 @@ export class BedrockPlatform extends Construct {
       this.privateLink = new BedrockPrivateLink(this, 'PrivateLink', {
         ...privateLink,
         models: this.models,
-        ...(this.publicPath ? { vpc: this.publicPath.vpc } : { encryptionKey }),
+        ...(this.publicPath ? { vpc: this.publicPath.vpc } : network.vpc ? { vpc: network.vpc } : { encryptionKey }),
       });
     }
     if (network.directConnect) {

@@ -1,27 +1,54 @@
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BedrockAuditorRole, BedrockPlatform, PersonaTrust } from '../../lib';
+import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
 import { synthesize } from '../kit/synth';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 let platforms: Record<string, BedrockPlatform> = {};
 
 // Two stacks of one account and Region: the first owns invocation logging, the second leaves the
-// account-wide setting alone, uses an existing access-log bucket, and an auditor made by hand.
+// account-wide setting alone, uses an existing VPC and access-log bucket, and an auditor made by hand.
+const SHARED_VPC: ec2.VpcAttributes = {
+  vpcId: 'vpc-0a1b2c3d4e5f60718',
+  vpcCidrBlock: '10.40.0.0/16',
+  availabilityZones: ['us-east-1a', 'us-east-1b'],
+  privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
+  privateSubnetRouteTableIds: ['rtb-0a1b2c3d4e5f60711', 'rtb-0a1b2c3d4e5f60712'],
+  privateSubnetIpv4CidrBlocks: ['10.40.0.0/24', '10.40.1.0/24'],
+};
 const synth = synthesize((app) => {
   const first = new Stack(app, 'First', { env: ENV });
   const second = new Stack(app, 'Second', { env: ENV });
   const central = s3.Bucket.fromBucketName(second, 'CentralAccessLogs', 'central-access-logs-123456789012');
   platforms = {
     first: new BedrockPlatform(first, 'Platform'),
-    second: new BedrockPlatform(second, 'Platform', { invocationLogging: false, accessLogsBucket: central, audit: { highRiskAlerts: false }, monitoring: false }),
+    second: new BedrockPlatform(second, 'Platform', {
+      invocationLogging: false,
+      accessLogsBucket: central,
+      audit: { highRiskAlerts: false },
+      monitoring: false,
+      network: { vpc: ec2.Vpc.fromVpcAttributes(second, 'SharedVpc', SHARED_VPC) },
+    }),
   };
+  // aws-cdk-lib cannot add the log-delivery statement to an imported bucket and says so; the
+  // central bucket's owner admits S3 log delivery (accessLogsBucket's documented requirement).
+  Validations.of(second).acknowledge({
+    id: 'Annotation::@aws-cdk/aws-s3:accessLogsPolicyNotAdded',
+    reason: 'The central access-log bucket is owned by the logging team, whose bucket policy admits logging.s3.amazonaws.com for this account.',
+  });
   new BedrockAuditorRole(first, 'ExternalAuditor', { trust: PersonaTrust.accounts(['210987654321']), ...platforms.first.auditedResources() });
 });
 
 const resources = (stack: string, type: string) => Object.entries(synth.json[stack].Resources as Record<string, any>).filter(([, r]) => r.Type === type);
 
 describe('BedrockPlatform facade', () => {
+  test('both platforms pass every compliance pack, each acknowledgement with a reason', () => {
+    expectNoFindings(synth);
+    expectAcknowledgementsJustified(synth);
+  });
+
   test('invocationLogging: false leaves the account-wide setting alone', () => {
     expect(resources('First', 'Custom::BedrockModelInvocationLogging')).toHaveLength(1);
     expect(resources('Second', 'Custom::BedrockModelInvocationLogging')).toEqual([]);
@@ -77,5 +104,23 @@ describe('BedrockPlatform facade', () => {
     for (const [, a] of delivery) perDestination.set(a.Properties.MetricName, (perDestination.get(a.Properties.MetricName) ?? 0) + 1);
     expect(perDestination.size).toBe(platforms.first.invocationLogging!.destinations.length);
     for (const n of perDestination.values()) expect(n).toBe(2);
+  });
+
+  test('network.vpc: the endpoints go into the existing VPC, and no VPC is created', () => {
+    expect(platforms.second.privateLink!.vpc.vpcId).toBe(SHARED_VPC.vpcId);
+    expect(resources('Second', 'AWS::EC2::VPC')).toEqual([]);
+    const endpoints = resources('Second', 'AWS::EC2::VPCEndpoint');
+    expect(endpoints.length).toBeGreaterThan(0);
+    for (const [, e] of endpoints) expect(e.Properties.VpcId).toBe(SHARED_VPC.vpcId);
+  });
+
+  test('network.vpc: refused with a public path or without a private path, and when it is not a VPC', () => {
+    const stack = () => new Stack(new App(), 'S', { env: ENV });
+    const vpcOf = (s: Stack) => ec2.Vpc.fromVpcAttributes(s, 'V', SHARED_VPC);
+    const withPublic = stack();
+    expect(() => new BedrockPlatform(withPublic, 'P', { network: { vpc: vpcOf(withPublic), publicPath: {} } })).toThrow(/^S\/P: invalid network\.vpc .*publicPath creates its own VPC/);
+    const noPrivate = stack();
+    expect(() => new BedrockPlatform(noPrivate, 'P', { network: { vpc: vpcOf(noPrivate), privateLink: false } })).toThrow(/invalid network\.vpc .*network\.privateLink is false/);
+    expect(() => new BedrockPlatform(stack(), 'P', { network: { vpc: 'vpc-0a1b2c3d4e5f60718' as any } })).toThrow(/invalid network\.vpc "vpc-0a1b2c3d4e5f60718".*Must be a VPC \(ec2\.IVpc\): import it first/);
   });
 });
