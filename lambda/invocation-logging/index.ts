@@ -6,12 +6,11 @@
  */
 import {
   BedrockClient,
-  BedrockClientConfig,
   DeleteModelInvocationLoggingConfigurationCommand,
   GetModelInvocationLoggingConfigurationCommand,
   PutModelInvocationLoggingConfigurationCommand,
 } from '@aws-sdk/client-bedrock';
-import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { putResponse, responseBody } from './cfn-response';
 import {
   BEDROCK_TIMEOUTS,
@@ -36,6 +35,7 @@ import {
   TimeBudget,
   watchdogReason,
 } from './logic';
+import { bedrockClientFactory, HandlerContext, jsonLog, raceWatchdog, remainingTimeMs } from '../shared/handler-shell';
 import { Attempt, REAL_CLOCK, RetryClock, withRetries } from './retry';
 
 /** What the handler needs from the outside world; tests pass their own. */
@@ -48,8 +48,7 @@ export interface HandlerDependencies {
   readonly log?: (entry: Record<string, unknown>) => void;
 }
 
-/** The part of the Lambda context the handler reads. */
-export type HandlerContext = Pick<Context, 'getRemainingTimeInMillis'>;
+export type { HandlerContext };
 
 export interface Outcome {
   readonly status: 'SUCCESS' | 'FAILED';
@@ -66,25 +65,8 @@ interface Progress {
   step?: string;
 }
 
-const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
-
-/**
- * The Bedrock client of the function: SDK timeouts so no call can hang (the request timeout also
- * throws, which the SDK only does when asked), and no SDK retries: withRetries retries, within the
- * deadline, and the two would multiply.
- */
-export function createBedrockClient(timeouts: { connectionTimeoutMs: number; requestTimeoutMs: number } = BEDROCK_TIMEOUTS, config: BedrockClientConfig = {}): BedrockClient {
-  return new BedrockClient({
-    maxAttempts: 1,
-    requestHandler: {
-      connectionTimeout: timeouts.connectionTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-      socketTimeout: timeouts.requestTimeoutMs,
-    },
-    ...config,
-  });
-}
+/** The Bedrock client of the function: SDK timeouts so no call can hang, and no SDK retries (withRetries retries, within the deadline). */
+export const createBedrockClient = bedrockClientFactory(BEDROCK_TIMEOUTS);
 
 /** Builds the handler around its dependencies. */
 export function createHandler(deps: HandlerDependencies) {
@@ -169,29 +151,20 @@ export function createHandler(deps: HandlerDependencies) {
    */
   async function applyWithinDeadline(event: CloudFormationCustomResourceEvent, limits: Deadlines, startedAt: number): Promise<Outcome> {
     const progress: Progress = { physicalId: event.RequestType === 'Create' ? NOT_APPLIED_ID : event.PhysicalResourceId };
-    const abandon = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const watchdog = new Promise<Outcome>((resolve) => {
-      timer = setTimeout(
-        () => {
-          abandon.abort(); // tears down the call's socket and stops the retry loop
-          const reason = watchdogReason(progress.step, clock.now() - startedAt);
-          log({ level: 'ERROR', message: 'deadline reached with a call pending; abandoned it', requestType: event.RequestType, step: progress.step });
-          resolve({ status: 'FAILED', physicalId: progress.physicalId, reason });
-        },
-        Math.max(0, limits.watchdog - clock.now()),
-      );
-    });
-    const work = apply(event, bedrockCalls(limits.calls, abandon.signal, progress), progress).catch((error: unknown): Outcome => {
-      const reason = explainFailure(error);
-      if (!abandon.signal.aborted) log({ level: 'ERROR', message: 'request failed', requestType: event.RequestType, error: reason });
-      return { status: 'FAILED', physicalId: progress.physicalId, reason };
-    });
-    try {
-      return await Promise.race([work, watchdog]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return raceWatchdog<Outcome>(
+      Math.max(0, limits.watchdog - clock.now()),
+      (signal) =>
+        apply(event, bedrockCalls(limits.calls, signal, progress), progress).catch((error: unknown): Outcome => {
+          const reason = explainFailure(error);
+          if (!signal.aborted) log({ level: 'ERROR', message: 'request failed', requestType: event.RequestType, error: reason });
+          return { status: 'FAILED', physicalId: progress.physicalId, reason };
+        }),
+      () => {
+        const reason = watchdogReason(progress.step, clock.now() - startedAt);
+        log({ level: 'ERROR', message: 'deadline reached with a call pending; abandoned it', requestType: event.RequestType, step: progress.step });
+        return { status: 'FAILED', physicalId: progress.physicalId, reason };
+      },
+    );
   }
 
   return async function handler(rawEvent: CloudFormationCustomResourceEvent | unknown, context?: HandlerContext): Promise<Outcome> {
@@ -209,7 +182,7 @@ export function createHandler(deps: HandlerDependencies) {
     let limits: Deadlines = deadlines(startedAt, undefined, budget);
     let outcome: Outcome;
     try {
-      limits = deadlines(startedAt, typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined, budget);
+      limits = deadlines(startedAt, remainingTimeMs(context), budget);
       if (checked.kind === 'invalid') {
         log({ level: 'ERROR', message: 'malformed event', error: checked.reason });
         outcome = { status: 'FAILED', physicalId: checked.physicalId, reason: checked.reason };

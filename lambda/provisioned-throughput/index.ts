@@ -7,7 +7,6 @@
  */
 import {
   BedrockClient,
-  BedrockClientConfig,
   CreateProvisionedModelThroughputCommand,
   DeleteProvisionedModelThroughputCommand,
   GetProvisionedModelThroughputCommand,
@@ -17,9 +16,10 @@ import {
   UntagResourceCommand,
   UpdateProvisionedModelThroughputCommand,
 } from '@aws-sdk/client-bedrock';
-import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ENDPOINT_HINT, failureReason, isNoAnswer, isRetryable, RetryPolicy } from '../invocation-logging/logic';
 import { Attempt, REAL_CLOCK, RetryClock, withRetries } from '../invocation-logging/retry';
+import { bedrockClientFactory, HandlerContext, jsonLog, raceWatchdog, remainingTimeMs } from '../shared/handler-shell';
 import {
   ACTION_FIELD,
   completion,
@@ -72,7 +72,7 @@ export interface HandlerDependencies {
   readonly log?: (entry: Record<string, unknown>) => void;
 }
 
-export type HandlerContext = Pick<Context, 'getRemainingTimeInMillis'>;
+export type { HandlerContext };
 
 /** The event onEvent receives (the framework's copy of CloudFormation's, ResponseURL included). */
 export type OnEventRequest = CloudFormationCustomResourceEvent;
@@ -89,24 +89,8 @@ export interface IsCompleteResponse {
   readonly Data?: Record<string, string>;
 }
 
-const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
-
-/**
- * The Bedrock client: SDK timeouts so no call can hang, and no SDK retries (withRetries retries,
- * within the deadline; the two would multiply).
- */
-export function createBedrockClient(timeouts: { connectionTimeoutMs: number; requestTimeoutMs: number } = BEDROCK_TIMEOUTS, config: BedrockClientConfig = {}): BedrockClient {
-  return new BedrockClient({
-    maxAttempts: 1,
-    requestHandler: {
-      connectionTimeout: timeouts.connectionTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-      socketTimeout: timeouts.requestTimeoutMs,
-    },
-    ...config,
-  });
-}
+/** The Bedrock client: SDK timeouts so no call can hang, and no SDK retries (withRetries retries, within the deadline). */
+export const createBedrockClient = bedrockClientFactory(BEDROCK_TIMEOUTS);
 
 /** Thrown when the watchdog abandons a call that outlived the deadline. */
 export class DeadlineError extends Error {
@@ -157,23 +141,17 @@ export function createHandlers(deps: HandlerDependencies) {
    */
   async function withinDeadline<T>(context: HandlerContext | undefined, work: (bedrock: ReturnType<typeof calls>) => Promise<T>): Promise<T> {
     const startedAt = clock.now();
-    const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? Math.max(0, context.getRemainingTimeInMillis()) : FALLBACK_REMAINING_MS;
+    const remaining = Math.max(0, remainingTimeMs(context) ?? FALLBACK_REMAINING_MS);
     const watchdogMs = Math.max(0, remaining - reserveMs);
-    const abandon = new AbortController();
     const progress: { step?: string } = {};
-    let timer: NodeJS.Timeout | undefined;
-    const watchdog = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abandon.abort();
+    return raceWatchdog(
+      watchdogMs,
+      (signal) => work(calls(startedAt + watchdogMs - graceMs, signal, progress)),
+      () => {
         log({ level: 'ERROR', message: 'deadline reached with a call pending; abandoned it', step: progress.step });
-        reject(new DeadlineError(progress.step));
-      }, watchdogMs);
-    });
-    try {
-      return await Promise.race([work(calls(startedAt + watchdogMs - graceMs, abandon.signal, progress)), watchdog]);
-    } finally {
-      clearTimeout(timer);
-    }
+        throw new DeadlineError(progress.step);
+      },
+    );
   }
 
   /** The Bedrock operations of one invocation, retried until `deadline` (retry clock) and abandoned when `signal` aborts. */

@@ -187,6 +187,19 @@ export function deploymentTarget(scope: IConstruct): string {
   return isResolved(s.account) && isResolved(s.region) ? `${s.account}/${s.region}` : 'the environment-agnostic stacks (the CLI\'s account and Region)';
 }
 
+/**
+ * Marks `scope` as the manager of an account- and Region-wide setting (`mark`: `Symbol.for` a name
+ * of the setting, so copies of this library in one app agree), and throws when another construct of
+ * the app already manages it in the same account and Region ({@link deploymentTarget}): two would
+ * overwrite each other. `conflict` says so, given that construct's path and the target.
+ */
+export function claimAccountSetting(scope: IConstruct, mark: symbol, conflict: (otherPath: string, target: string) => string): void {
+  Object.defineProperty(scope, mark, { value: true });
+  const here = deploymentTarget(scope);
+  const other = scope.node.root.node.findAll().find((c) => c !== scope && (c as unknown as Record<symbol, boolean>)[mark] === true && deploymentTarget(c) === here);
+  if (other) throw new PlatformValidationError(scope, 'scope', scope.node.path, conflict(other.node.path, here));
+}
+
 /** Throws unless `value` is one of `allowed`. */
 export function requireOneOf<T extends string>(scope: IConstruct, prop: string, value: string, allowed: readonly T[]): T {
   // `undefined` and `null` are checked too: an enum member that does not exist (a typo in JS) arrives as undefined.

@@ -1,17 +1,17 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { bundledHandlerCode, PLATFORM_LAMBDA_RUNTIME } from '../core/bundled-code';
+import { bundledHandlerCode } from '../core/bundled-code';
 import { PlatformValidationError } from '../core/errors';
 import { PlatformKey } from '../core/platform-key';
 import { isResolved, optionalKey, requireIntegerInRange, requireOneOf, requirePattern, requireProps, requireRemovalPolicy } from '../core/validate';
+import { acknowledgeOutsideVpc, deadLetterStatements, logAndTraceStatements, platformFunctionProps, terminalDeadLetterQueue } from '../data-protection/platform-function';
 import { SecureLogGroup } from '../data-protection/secure-log-group';
 import { InvocationLoggingConfiguration, InvocationLogS3Destination, ModelInvocationLogging } from './model-invocation-logging';
 
@@ -116,36 +116,15 @@ export class InvocationLoggingDriftRule extends Construct {
 
     this.logGroup = new SecureLogGroup(this, 'Logs', { encryptionKey, removalPolicy });
     // Holds invocations that failed after Lambda's two retries; the next period evaluates again.
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    for (const ruleId of ['Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
-      Validations.of(this.deadLetterQueue).acknowledge({
-        id: ruleId,
-        reason: 'This queue is itself the terminal dead-letter queue of the drift rule\'s function (Lambda writes to it; no queue may redrive into it); a further redrive would only move the same failed invocations elsewhere.',
-      });
-    }
+    this.deadLetterQueue = terminalDeadLetterQueue(this, encryptionKey, "the drift rule's function", 'invocations');
 
-    const region = Stack.of(this).region;
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description: 'Bedrock invocation logging drift rule: reads the setting, reports to AWS Config, nothing else',
       statements: [
         new iam.PolicyStatement({ sid: 'ReadModelInvocationLogging', actions: ['bedrock:GetModelInvocationLoggingConfiguration'], resources: ['*'] }),
         new iam.PolicyStatement({ sid: 'ReportEvaluations', actions: ['config:PutEvaluations'], resources: ['*'] }),
-        new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-        new iam.PolicyStatement({ sid: 'SendTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
-        new iam.PolicyStatement({ sid: 'DeadLetterFailedInvocations', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
-        new iam.PolicyStatement({
-          sid: 'EncryptDeadLetters',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [encryptionKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `sqs.${region}.amazonaws.com` } },
-        }),
+        ...logAndTraceStatements(this.logGroup),
+        ...deadLetterStatements(this.deadLetterQueue, encryptionKey, 'DeadLetterFailedInvocations'),
       ],
     });
     // Service Authorization Reference: bedrock:GetModelInvocationLoggingConfiguration, config:PutEvaluations
@@ -162,36 +141,23 @@ export class InvocationLoggingDriftRule extends Construct {
     });
 
     this.function = new lambda.Function(this, 'Function', {
+      // The role is immutable here: CustomRule would otherwise attach the AWS managed
+      // AWSConfigRulesExecutionRole (config:Put*/Get*/List*... on "*"); every permission is in the managed policy above.
+      ...platformFunctionProps(this.role, this.logGroup, this.deadLetterQueue),
       description: 'AWS Config rule: is Amazon Bedrock model invocation logging still what the platform set?',
-      runtime: PLATFORM_LAMBDA_RUNTIME,
       code: bundledHandlerCode('invocation-logging-drift'),
       handler: 'index.handler',
-      // Immutable here: CustomRule would otherwise attach the AWS managed AWSConfigRulesExecutionRole
-      // (config:Put*/Get*/List*... on "*"); every permission is in the managed policy above.
-      role: this.role.withoutPolicyUpdates(),
-      memorySize: 256,
       // The handler stops reading the setting 20 s before this, keeping the rest for PutEvaluations.
       timeout: Duration.minutes(1),
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       reservedConcurrentExecutions: reserved,
-      deadLetterQueue: this.deadLetterQueue,
       // Config invokes asynchronously; an evaluation is idempotent, so Lambda's retries may repeat it.
       retryAttempts: 2,
-      onFailure: new SqsDestination(this.deadLetterQueue),
     });
     this.function.node.addDependency(this.policy);
-    const outsideVpc =
-      'The function runs a few times a day, calls only the Bedrock control plane and AWS Config, and holds no data; the platform\'s support endpoints include no AWS Config interface endpoint for it to use in a VPC.';
-    for (const ruleId of [
-      'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC',
-      'HIPAA.Security::HIPAA.Security-LambdaInsideVPC',
-      'PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC',
-      'ControlTower::lambda_inside_vpc_check',
-    ]) {
-      Validations.of(this.function).acknowledge({ id: ruleId, reason: outsideVpc });
-    }
+    acknowledgeOutsideVpc(
+      this.function,
+      'The function runs a few times a day, calls only the Bedrock control plane and AWS Config, and holds no data; the platform\'s support endpoints include no AWS Config interface endpoint for it to use in a VPC.',
+    );
 
     // CustomRule adds the invoke permission for config.amazonaws.com with aws:SourceAccount (Config
     // recommends SourceAccount and/or SourceArn for custom rules:

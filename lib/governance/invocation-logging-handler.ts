@@ -4,15 +4,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { bundledHandlerCode, PLATFORM_LAMBDA_RUNTIME } from '../core/bundled-code';
+import { bundledHandlerCode } from '../core/bundled-code';
 import { SupportEndpoint } from '../core/endpoint-needs';
 import { requireIntegerInRange } from '../core/validate';
+import * as platformFunction from '../data-protection/platform-function';
 import { SecureLogGroup } from '../data-protection/secure-log-group';
-import { wildcardResourceFinding } from '../core/wildcard-acknowledgement';
 
 /** Properties of an {@link InvocationLoggingHandler}. */
 export interface InvocationLoggingHandlerProps {
@@ -75,28 +74,13 @@ export class InvocationLoggingHandler extends Construct {
 
   constructor(scope: Construct, id: string, props: InvocationLoggingHandlerProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     // Lambda's concurrency quota is 1,000 per Region by default; deploys need 1.
     const reserved = requireIntegerInRange(this, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions ?? 1, 1, 1000);
     this.requiredEndpoints = props.vpc ? [SupportEndpoint.BEDROCK, SupportEndpoint.S3] : [];
 
     this.logGroup = new SecureLogGroup(this, 'Logs', { encryptionKey: props.encryptionKey, removalPolicy: props.removalPolicy });
     // Holds CloudFormation events that could not be answered; nothing else, so it need not outlive the stack.
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // Terminal: no queue may redrive into it, and it needs no dead-letter queue of its own (CT.SQS.PR.1).
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    for (const id of ['Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
-      Validations.of(this.deadLetterQueue).acknowledge({
-        id,
-        reason: 'This queue is itself the terminal dead-letter queue of the handler (Lambda writes to it; no queue may redrive into it); a further redrive would only move the same failed events elsewhere.',
-      });
-    }
+    this.deadLetterQueue = platformFunction.terminalDeadLetterQueue(this, props.encryptionKey, 'the handler');
 
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description: 'Bedrock model invocation logging custom resource: its calls and nothing else',
@@ -106,15 +90,8 @@ export class InvocationLoggingHandler extends Construct {
           actions: ['bedrock:GetModelInvocationLoggingConfiguration', 'bedrock:PutModelInvocationLoggingConfiguration', 'bedrock:DeleteModelInvocationLoggingConfiguration'],
           resources: ['*'],
         }),
-        new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-        new iam.PolicyStatement({ sid: 'SendTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
-        new iam.PolicyStatement({ sid: 'DeadLetterFailedEvents', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
-        new iam.PolicyStatement({
-          sid: 'EncryptDeadLetters',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [props.encryptionKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
-        }),
+        ...platformFunction.logAndTraceStatements(this.logGroup),
+        ...platformFunction.deadLetterStatements(this.deadLetterQueue, props.encryptionKey),
       ],
     });
     this.role = new iam.Role(this, 'Role', {
@@ -123,8 +100,10 @@ export class InvocationLoggingHandler extends Construct {
       managedPolicies: [this.policy],
     });
 
-    this.securityGroups = props.vpc ? (props.securityGroups ?? [this.httpsOnlySecurityGroup(props.vpc)]) : [];
-    if (props.vpc) this.allowNetworkInterfaces(props.vpc, props.vpcSubnets);
+    this.securityGroups = props.vpc
+      ? (props.securityGroups ?? [platformFunction.httpsOnlySecurityGroup(this, props.vpc, 'Bedrock invocation logging handler: outbound HTTPS only', 'HTTPS to the Bedrock and S3 endpoints')])
+      : [];
+    if (props.vpc) platformFunction.allowFunctionNetworkInterfaces(this.policy, props.vpc, props.vpcSubnets, this.securityGroups);
     Validations.of(this.policy).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -134,23 +113,17 @@ export class InvocationLoggingHandler extends Construct {
     });
 
     this.function = new lambda.Function(this, 'Function', {
+      // Every permission is in the managed policy above.
+      ...platformFunction.platformFunctionProps(this.role, this.logGroup, this.deadLetterQueue),
       description: 'Sets Amazon Bedrock model invocation logging for CloudFormation, and restores the previous setting on delete',
-      runtime: PLATFORM_LAMBDA_RUNTIME,
       code: bundledHandlerCode('invocation-logging'),
       handler: 'index.handler',
-      role: this.role.withoutPolicyUpdates(), // every permission is in the managed policy above
-      memorySize: 256,
       // The handler keeps 30 s of this for its reply to CloudFormation: Bedrock calls and retries
       // stop at that deadline, and a watchdog answers FAILED if one still hangs.
       timeout: Duration.minutes(3),
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       reservedConcurrentExecutions: reserved,
-      deadLetterQueue: this.deadLetterQueue,
       // A retried custom-resource event could record our own configuration as "previous": no retries.
       retryAttempts: 0,
-      onFailure: new SqsDestination(this.deadLetterQueue),
       vpc: props.vpc,
       vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
       securityGroups: props.vpc ? this.securityGroups : undefined,
@@ -158,16 +131,10 @@ export class InvocationLoggingHandler extends Construct {
     this.function.node.addDependency(this.policy);
     if (props.vpc) this.acknowledgeUncheckableNetwork(props.vpc, props.vpcSubnets);
     if (!props.vpc) {
-      const reason =
-        'The handler runs only during deployments and calls only the Bedrock control plane and CloudFormation\'s pre-signed S3 URL; it holds no data. Pass vpc to run it in private subnets.';
-      for (const id of [
-        'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC',
-        'HIPAA.Security::HIPAA.Security-LambdaInsideVPC',
-        'PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC',
-        'ControlTower::lambda_inside_vpc_check',
-      ]) {
-        Validations.of(this.function).acknowledge({ id, reason });
-      }
+      platformFunction.acknowledgeOutsideVpc(
+        this.function,
+        'The handler runs only during deployments and calls only the Bedrock control plane and CloudFormation\'s pre-signed S3 URL; it holds no data. Pass vpc to run it in private subnets.',
+      );
     }
   }
 
@@ -202,37 +169,6 @@ export class InvocationLoggingHandler extends Construct {
   }
 
   /**
-   * What AWSLambdaVPCAccessExecutionRole grants, minus its logs:* part and scoped where EC2 allows:
-   * Lambda creates and deletes the function's network interfaces with the function's role.
-   */
-  private allowNetworkInterfaces(vpc: ec2.IVpc, vpcSubnets: ec2.SubnetSelection | undefined): void {
-    const stack = Stack.of(this);
-    const ec2Arn = (resource: string) => `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:${resource}`;
-    const interfaces = ec2Arn('network-interface/*');
-    this.policy.addStatements(
-      new iam.PolicyStatement({
-        sid: 'CreateFunctionNetworkInterfaces',
-        actions: ['ec2:CreateNetworkInterface'],
-        resources: [
-          interfaces,
-          ...vpc.selectSubnets(vpcSubnets).subnetIds.map((id) => ec2Arn(`subnet/${id}`)),
-          ...this.securityGroups.map((g) => ec2Arn(`security-group/${g.securityGroupId}`)),
-        ],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ManageFunctionNetworkInterfaces',
-        actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        resources: [interfaces],
-      }),
-      new iam.PolicyStatement({ sid: 'DescribeNetwork', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }),
-    );
-    Validations.of(this.policy).acknowledge({
-      id: wildcardResourceFinding(this, interfaces),
-      reason: 'Lambda creates the function\'s network interfaces at deploy time, so their IDs cannot be known in the template; creation is limited to the function\'s own subnets and security groups.',
-    });
-  }
-
-  /**
    * Control Tower's lambda_inside_vpc_check (CT.LAMBDA.PR.3) accepts a subnet or security group
    * id only as a literal or as a Ref / GetAtt to a subnet or security group of the same template
    * (see its rule, ct-lambda-pr-3.guard: check_local_references). A VPC of another stack reaches
@@ -250,16 +186,6 @@ export class InvocationLoggingHandler extends Construct {
         `The function runs in the subnets given in vpc / vpcSubnets, which reach this template as ${stacks.length ? `references to stack ${stacks.join(', ')} (cross-stack references)` : 'imported values or parameters'}; ` +
         'the Control Tower rule accepts only literal ids or references to subnets and security groups of the same template, so it cannot see that VpcConfig is set.',
     });
-  }
-
-  private httpsOnlySecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
-    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: 'Bedrock invocation logging handler: outbound HTTPS only',
-      allowAllOutbound: false,
-    });
-    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the Bedrock and S3 endpoints');
-    return group;
   }
 }
 

@@ -12,7 +12,7 @@ import { PlatformValidationError } from '../core/errors';
 import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
 import {
-  deploymentTarget,
+  claimAccountSetting,
   optionalBoolean,
   optionalBucket,
   optionalConstruct,
@@ -235,8 +235,14 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
 
   constructor(scope: Construct, id: string, props: ModelInvocationLoggingProps = {}) {
     super(scope, id);
-    Object.defineProperty(this, MARK, { value: true });
-    this.ensureSingleInAccountRegion();
+    // The setting is account- and Region-wide: two of these in one account and Region (two stacks,
+    // or twice in one) would overwrite each other.
+    claimAccountSetting(
+      this,
+      MARK,
+      (other, here) =>
+        `Model invocation logging is one setting per account and Region, and ${other} already manages it for ${here}. Create one ModelInvocationLogging per account and Region, or give the stacks explicit, distinct environments.`,
+    );
     const stack = Stack.of(this);
     props = checkedProps(this, props);
     const cloudWatch = props.cloudWatchLogs ?? true;
@@ -416,26 +422,6 @@ export class ModelInvocationLogging extends Construct implements IVpcEndpointCon
       grantDecryptThrough(this, grantee, [this.encryptionKey, this.bucket?.encryptionKey], [...(this.logGroup ? ['logs' as const] : []), ...(this.bucket ? ['s3' as const] : [])]),
     ];
     return grants.filter((g): g is iam.Grant => g !== undefined).reduce((a, b) => a.combine(b));
-  }
-
-  /**
-   * The setting is account- and Region-wide: two of these in one account and Region (two stacks,
-   * or twice in one) would overwrite each other. Environment-agnostic stacks count as one
-   * environment: they deploy to the CLI's account and Region.
-   */
-  private ensureSingleInAccountRegion(): void {
-    const here = deploymentTarget(this);
-    const other = this.node.root.node
-      .findAll()
-      .find((c: IConstruct) => c !== this && (c as unknown as Record<symbol, boolean>)[MARK] === true && deploymentTarget(c) === here);
-    if (other) {
-      throw new PlatformValidationError(
-        this,
-        'scope',
-        this.node.path,
-        `Model invocation logging is one setting per account and Region, and ${other.node.path} already manages it for ${here}. Create one ModelInvocationLogging per account and Region, or give the stacks explicit, distinct environments.`,
-      );
-    }
   }
 }
 

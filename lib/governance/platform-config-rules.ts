@@ -1,23 +1,19 @@
-import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
-import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
 import { optionalBoolean, optionalBucket, optionalConstruct, optionalKey, requireEmailAddresses, requireList, requireOneOf, requirePattern, requireProps } from '../core/validate';
 import { AlertDestinationProps, alertTopicFor, IAlertTopic } from './alert-topic';
-import { auditAlarmName } from './audit-alarm-name';
 import { IBedrockAuditTrail } from './bedrock-audit-trail';
 import { InvocationLoggingDriftRule, optionalLogging } from './invocation-logging-drift-rule';
 import { InvocationLoggingConfiguration, ModelInvocationLogging } from './model-invocation-logging';
+import { deliverAlerts, metricUndeliveredAlerts, undeliveredAlertsQueue } from './undelivered-alerts';
 
 /** Properties of {@link PlatformConfigRules}. */
 export interface PlatformConfigRulesProps extends AlertDestinationProps {
@@ -199,19 +195,7 @@ export class PlatformConfigRules extends Construct {
 
     const alerts = alertTopicFor(this, 'Alerts', { ...props, alertEmails, encryptionKey, displayName: 'Bedrock platform compliance alerts' });
     this.alertTopic = alerts;
-    this.deadLetterQueue = new sqs.Queue(this, 'UndeliveredAlerts', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
-    });
-    // EventBridge itself writes the undelivered alerts, so the key policy must name it.
-    declareKeyNeeds(this.deadLetterQueue, encryptionKey, [KeyConsumer.EVENTBRIDGE]);
-    const terminal = 'This queue is the terminal dead-letter queue of the compliance alert rule (EventBridge target DLQ); a further redrive would only move the same undelivered alerts elsewhere.';
-    for (const ruleId of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
-      Validations.of(this.deadLetterQueue).acknowledge({ id: ruleId, reason: terminal });
-    }
+    this.deadLetterQueue = undeliveredAlertsQueue(this, encryptionKey, 'the compliance alert rule');
 
     // Config publishes a "Config Rules Compliance Change" event on every change of a resource's
     // compliance with a rule; only changes to NON_COMPLIANT page anyone.
@@ -224,34 +208,20 @@ export class PlatformConfigRules extends Construct {
         detail: { configRuleName: rules.map((r) => r.configRuleName), newEvaluationResult: { complianceType: ['NON_COMPLIANT'] } },
       },
     });
-    this.complianceAlertRule.addTarget({
-      bind: () => ({ arn: alerts.topicArn, input: alertMessage(), deadLetterConfig: { arn: this.deadLetterQueue.queueArn } }),
-    });
-    alerts.allowEventBridgeRules([this.complianceAlertRule]);
-    this.deadLetterQueue.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowTheComplianceRuleToDeadLetterAlerts',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sqs:SendMessage'],
-        resources: [this.deadLetterQueue.queueArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': this.complianceAlertRule.ruleArn } },
-      }),
-    );
-    this.undeliveredAlertsAlarm = this.metricUndeliveredAlerts().createAlarm(this, 'UndeliveredAlertsAlarm', {
-      alarmName: auditAlarmName(this, 'undelivered-compliance-alerts'),
+    this.undeliveredAlertsAlarm = deliverAlerts(this, {
+      alerts,
+      queue: this.deadLetterQueue,
+      targets: [{ rule: this.complianceAlertRule, input: alertMessage() }],
+      sourceArn: this.complianceAlertRule.ruleArn,
+      sid: 'AllowTheComplianceRuleToDeadLetterAlerts',
+      alarmName: 'undelivered-compliance-alerts',
       alarmDescription: 'AWS Config compliance alerts could not be delivered to the alert topic: read them from the dead-letter queue.',
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.undeliveredAlertsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(alerts.topic));
-    alerts.allowCloudWatchAlarms([this.undeliveredAlertsAlarm]);
   }
 
   /** Alerts waiting in the dead-letter queue (`AWS/SQS` ApproximateNumberOfMessagesVisible, dimension QueueName): Maximum over 5 minutes. */
   public metricUndeliveredAlerts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum', ...props });
+    return metricUndeliveredAlerts(this.deadLetterQueue, props);
   }
 }
 

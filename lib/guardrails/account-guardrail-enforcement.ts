@@ -1,9 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { BedrockModel, BedrockModelKind } from '../core/bedrock-model';
 import { PlatformValidationError } from '../core/errors';
-import { deploymentTarget, isResolved, requireList, requireProps, requireRemovalPolicy } from '../core/validate';
+import { claimAccountSetting, isResolved, requireList, requireProps, requireRemovalPolicy } from '../core/validate';
 import { GuardrailReference, validateGuardrail } from '../identity/guardrail-reference';
 
 /** How an enforced guardrail treats tagged content (API SelectiveGuardingMode). */
@@ -81,7 +81,6 @@ export class AccountGuardrailEnforcement extends Construct {
 
   constructor(scope: Construct, id: string, props: AccountGuardrailEnforcementProps) {
     super(scope, id);
-    Object.defineProperty(this, MARK, { value: true });
     props = requireProps(this, props);
     this.guardrail = validateGuardrail(this, 'guardrail', props.guardrail);
     const included = this.modelIds('includedModels', props.includedModels);
@@ -92,7 +91,13 @@ export class AccountGuardrailEnforcement extends Construct {
       if (v !== undefined && !modes.includes(v)) throw new PlatformValidationError(this, prop, v, 'Allowed values: SelectiveGuardingMode.SELECTIVE, SelectiveGuardingMode.COMPREHENSIVE.');
     }
     const removalPolicy = requireRemovalPolicy(this, 'removalPolicy', props.removalPolicy, 'An enforced guardrail configuration') ?? RemovalPolicy.DESTROY;
-    this.ensureSingleInAccountRegion();
+    // One setting per account and Region: two in one app would overwrite each other.
+    claimAccountSetting(
+      this,
+      MARK,
+      (other, here) =>
+        `Account-level guardrail enforcement is one setting per account and Region, and ${other} already manages it for ${here}. Create one AccountGuardrailEnforcement per account and Region.`,
+    );
 
     this.resource = new bedrock.CfnEnforcedGuardrailConfiguration(this, 'Resource', {
       guardrailIdentifier: this.guardrail.guardrailArn,
@@ -116,21 +121,5 @@ export class AccountGuardrailEnforcement extends Construct {
       }
       return m.identifier;
     });
-  }
-
-  /** One setting per account and Region: two in one app would overwrite each other. */
-  private ensureSingleInAccountRegion(): void {
-    const here = deploymentTarget(this);
-    const other = this.node.root.node
-      .findAll()
-      .find((c: IConstruct) => c !== this && (c as unknown as Record<symbol, boolean>)[MARK] === true && deploymentTarget(c) === here);
-    if (other) {
-      throw new PlatformValidationError(
-        this,
-        'scope',
-        this.node.path,
-        `Account-level guardrail enforcement is one setting per account and Region, and ${other.node.path} already manages it for ${here}. Create one AccountGuardrailEnforcement per account and Region.`,
-      );
-    }
   }
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'crypto';
-import { Arn, ArnFormat, AspectPriority, Aspects, Duration, IResolvable, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, AspectPriority, Aspects, IResolvable, IResource, Lazy, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
+import { guardrailMetric } from '../core/guardrail-metric';
 import { GEOGRAPHY_REGIONS, geographyOfProfileId } from '../core/inference-geographies';
 import { PlatformKey } from '../core/platform-key';
 import { isResolved, optionalKey, requireProps, requireRemovalPolicy } from '../core/validate';
@@ -41,15 +42,6 @@ import {
   requireText,
   WordFilter,
 } from './guardrail-policies';
-
-/*
- * Metrics: AWS/Bedrock/Guardrails, dimension set (GuardrailArn, GuardrailVersion), "Monitor Amazon
- * Bedrock Guardrails using CloudWatch metrics",
- * https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-guardrails-cw-metrics.html
- * Kept consistent with lib/observability's GuardrailMetrics (Sum over 5 minutes, latency p99),
- * which this layer may not import; GuardrailMetrics.forGuardrail() takes a PolicyGuardrail as is.
- */
-const NAMESPACE = 'AWS/Bedrock/Guardrails';
 
 /** `us.guardrail.v1:0`: a system-defined guardrail profile (API GuardrailCrossRegionConfig). */
 const GUARDRAIL_PROFILE_ID = /^[a-z0-9-]+\.guardrail\.v[0-9:]+$/;
@@ -147,14 +139,8 @@ export abstract class PolicyGuardrailBase extends Resource implements IPolicyGua
   }
 
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: NAMESPACE,
-      metricName,
-      dimensionsMap: { GuardrailArn: this.guardrailArn, GuardrailVersion: this.guardrailVersion },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-      ...props,
-    });
+    // The metrics lib/observability's GuardrailMetrics builds too (it takes a PolicyGuardrail as is).
+    return guardrailMetric(this, metricName, props);
   }
 
   public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {

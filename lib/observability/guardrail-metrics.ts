@@ -1,15 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { GUARDRAIL_METRICS_NAMESPACE, guardrailMetric } from '../core/guardrail-metric';
 import type { GuardrailReference } from '../identity/guardrail-reference';
 import { mathNumber } from './bedrock-metrics';
 
 /*
- * AWS/Bedrock/Guardrails, dimension set (GuardrailArn, GuardrailVersion): Invocations,
- * InvocationLatency, InvocationClientErrors, InvocationServerErrors, InvocationThrottles,
- * InvocationsIntervened, TextUnitCount. The other dimension sets (Operation,
- * GuardrailContentSource, GuardrailPolicyType) aggregate every guardrail of the account.
- * "Monitor Amazon Bedrock Guardrails using CloudWatch metrics",
- * https://docs.aws.amazon.com/bedrock/latest/userguide/monitoring-guardrails-cw-metrics.html
+ * AWS/Bedrock/Guardrails, dimension set (GuardrailArn, GuardrailVersion) (lib/core/guardrail-metric.ts).
+ * The other dimension sets (Operation, GuardrailContentSource, GuardrailPolicyType) aggregate every
+ * guardrail of the account.
  */
 
 /** The guardrail a {@link GuardrailMetrics} reads: its ARN (without version) and a version, numeric or `DRAFT`. */
@@ -28,7 +26,7 @@ export function interventionRateTerm(suffix: string, floor: number): string {
  */
 export class GuardrailMetrics {
   /** Namespace of the guardrail metrics. */
-  public static readonly NAMESPACE = 'AWS/Bedrock/Guardrails';
+  public static readonly NAMESPACE = GUARDRAIL_METRICS_NAMESPACE;
 
   /** The metrics of `guardrail`. */
   public static forGuardrail(guardrail: MonitoredGuardrail): GuardrailMetrics {
@@ -54,14 +52,7 @@ export class GuardrailMetrics {
 
   /** Any metric of the guardrail: `Sum` over 5 minutes by default. */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: GuardrailMetrics.NAMESPACE,
-      metricName,
-      dimensionsMap: { GuardrailArn: this.guardrailArn, GuardrailVersion: this.guardrailVersion },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-      ...props,
-    });
+    return guardrailMetric(this, metricName, props);
   }
 
   /** Evaluations of the guardrail. */

@@ -1,17 +1,17 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { bundledHandlerCode, PLATFORM_LAMBDA_RUNTIME } from '../core/bundled-code';
+import { bundledHandlerCode } from '../core/bundled-code';
 import { SupportEndpoint } from '../core/endpoint-needs';
 import { PlatformValidationError } from '../core/errors';
 import { PlatformKey } from '../core/platform-key';
 import { wildcardResourceFinding } from '../core/wildcard-acknowledgement';
+import * as platformFunction from '../data-protection/platform-function';
 import { SecureLogGroup } from '../data-protection/secure-log-group';
 
 /** Network placement of the provider's Bedrock-calling functions. */
@@ -93,20 +93,7 @@ export class ProvisionedThroughputProvider extends Construct {
     this.requiredEndpoints = network ? [SupportEndpoint.BEDROCK] : [];
     const provisionedModels = `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:provisioned-model/*`;
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    for (const ruleId of ['Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
-      Validations.of(this.deadLetterQueue).acknowledge({
-        id: ruleId,
-        reason: 'This queue is itself the terminal dead-letter queue of the provider functions (Lambda writes to it; no queue may redrive into it); a further redrive would only move the same failed events elsewhere.',
-      });
-    }
+    this.deadLetterQueue = platformFunction.terminalDeadLetterQueue(this, key, 'the provider functions');
 
     const handlerLogs = new SecureLogGroup(this, 'HandlerLogs', { encryptionKey: key });
     this.createStatement = new iam.PolicyStatement({
@@ -132,8 +119,7 @@ export class ProvisionedThroughputProvider extends Construct {
           resources: [provisionedModels],
         }),
         new iam.PolicyStatement({ sid: 'FindProvisionedThroughputByName', actions: ['bedrock:ListProvisionedModelThroughputs'], resources: ['*'] }),
-        new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [handlerLogs.logGroupArn] }),
-        new iam.PolicyStatement({ sid: 'SendTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
+        ...platformFunction.logAndTraceStatements(handlerLogs),
       ],
     });
     this.role = new iam.Role(this, 'Role', {
@@ -154,21 +140,16 @@ export class ProvisionedThroughputProvider extends Construct {
         ' have no resource type in the Service Authorization Reference, so IAM accepts only Resource "*" for them.',
     });
 
-    this.securityGroups = network ? [this.httpsOnlySecurityGroup(network.vpc)] : [];
-    if (network) this.allowNetworkInterfaces(network);
+    this.securityGroups = network
+      ? [platformFunction.httpsOnlySecurityGroup(this, network.vpc, 'Bedrock provisioned throughput handler: outbound HTTPS only', 'HTTPS to the Bedrock control-plane endpoint')]
+      : [];
+    if (network) platformFunction.allowFunctionNetworkInterfaces(this.policy, network.vpc, network.vpcSubnets, this.securityGroups);
 
     const common = {
-      runtime: PLATFORM_LAMBDA_RUNTIME,
+      ...platformFunction.platformFunctionProps(this.role, handlerLogs, this.deadLetterQueue),
       code: bundledHandlerCode('provisioned-throughput'),
-      role: this.role.withoutPolicyUpdates(),
-      memorySize: 256,
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup: handlerLogs,
-      loggingFormat: lambda.LoggingFormat.JSON,
       // Invoked synchronously by the framework: a retry would come from the framework, not from Lambda.
       retryAttempts: 0,
-      deadLetterQueue: this.deadLetterQueue,
-      onFailure: new SqsDestination(this.deadLetterQueue),
       // Deployments touch a handful of throughputs at once; 5 keeps a runaway loop from spending the account's concurrency.
       reservedConcurrentExecutions: 5,
       vpc: network?.vpc,
@@ -190,18 +171,10 @@ export class ProvisionedThroughputProvider extends Construct {
     });
     for (const fn of [this.onEventFunction, this.isCompleteFunction]) {
       fn.node.addDependency(this.policy);
-      if (!network) this.acknowledgeOutsideVpc(fn, 'The function calls only the Bedrock control plane, during deployments, and holds no data. Pass vpc to run it in private subnets.');
+      if (!network) platformFunction.acknowledgeOutsideVpc(fn, 'The function calls only the Bedrock control plane, during deployments, and holds no data. Pass vpc to run it in private subnets.');
     }
     // Lambda writes to the dead-letter queue with the function's role: grant it in the managed policy (the role takes no inline policy).
-    this.policy.addStatements(
-      new iam.PolicyStatement({ sid: 'DeadLetterFailedEvents', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
-      new iam.PolicyStatement({
-        sid: 'EncryptDeadLetters',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
-      }),
-    );
+    this.policy.addStatements(...platformFunction.deadLetterStatements(this.deadLetterQueue, key));
 
     const frameworkLogs = new SecureLogGroup(this, 'FrameworkLogs', { encryptionKey: key });
     const waiterLogs = new SecureLogGroup(this, 'WaiterLogs', { encryptionKey: key });
@@ -283,7 +256,7 @@ export class ProvisionedThroughputProvider extends Construct {
       // A deployment touches a handful of throughputs at once; Lambda queues asynchronous calls beyond this.
       cfn.reservedConcurrentExecutions = 5;
       fn.node.addDependency(fn.node.id === 'framework-onEvent' ? policies.onEvent : policies.other);
-      this.acknowledgeOutsideVpc(
+      platformFunction.acknowledgeOutsideVpc(
         fn,
         "The provider framework's function calls only Lambda (our handlers), Step Functions (its waiter) and CloudFormation's pre-signed S3 URL; it never reaches Bedrock or data. In a VPC it would need Lambda and Step Functions interface endpoints.",
       );
@@ -310,54 +283,5 @@ export class ProvisionedThroughputProvider extends Construct {
         reason: 'The waiter role and its inline policy are created inside the aws-cdk-lib provider framework; the policy holds only the invoke, log-delivery and tracing grants the waiter needs.',
       });
     }
-  }
-
-  private acknowledgeOutsideVpc(fn: lambda.Function, reason: string): void {
-    for (const ruleId of [
-      'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC',
-      'HIPAA.Security::HIPAA.Security-LambdaInsideVPC',
-      'PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC',
-      'ControlTower::lambda_inside_vpc_check',
-    ]) {
-      Validations.of(fn).acknowledge({ id: ruleId, reason });
-    }
-  }
-
-  /** What AWSLambdaVPCAccessExecutionRole grants, minus its logs:* part and scoped where EC2 allows. */
-  private allowNetworkInterfaces(network: ProvisionedThroughputNetwork): void {
-    const stack = Stack.of(this);
-    const ec2Arn = (resource: string) => `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:${resource}`;
-    const interfaces = ec2Arn('network-interface/*');
-    this.policy.addStatements(
-      new iam.PolicyStatement({
-        sid: 'CreateFunctionNetworkInterfaces',
-        actions: ['ec2:CreateNetworkInterface'],
-        resources: [
-          interfaces,
-          ...network.vpc.selectSubnets(network.vpcSubnets).subnetIds.map((id) => ec2Arn(`subnet/${id}`)),
-          ...this.securityGroups.map((g) => ec2Arn(`security-group/${g.securityGroupId}`)),
-        ],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ManageFunctionNetworkInterfaces',
-        actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        resources: [interfaces],
-      }),
-      new iam.PolicyStatement({ sid: 'DescribeNetwork', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }),
-    );
-    Validations.of(this.policy).acknowledge({
-      id: wildcardResourceFinding(this, interfaces),
-      reason: "Lambda creates the function's network interfaces at deploy time, so their IDs cannot be known in the template; creation is limited to the function's own subnets and security group.",
-    });
-  }
-
-  private httpsOnlySecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
-    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: 'Bedrock provisioned throughput handler: outbound HTTPS only',
-      allowAllOutbound: false,
-    });
-    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the Bedrock control-plane endpoint');
-    return group;
   }
 }

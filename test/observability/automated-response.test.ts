@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AlarmSeverity, AlertTopic, BedrockMonitoring, PlatformKey, SecureTopic } from '../../lib';
 import { AutomatedResponse, INCIDENT_SCHEMA, IncidentSeverity, OnCallIncidentResponse, ResponseCondition, ResponseTarget } from '../../lib/observability';
+import { matchesEventPattern, transformInput } from '../kit/eventbridge';
 import { decide } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
@@ -52,36 +53,6 @@ const resources = (stack: string, type: string): Array<[string, any]> => Object.
 const resource = (stack: string, path: string) => synth.json[stack].Resources[synth.logicalId(`${stack}/${path}`)];
 const id = (path: string) => synth.logicalId(path);
 const arnOf = (path: string) => ({ 'Fn::GetAtt': [id(path), 'Arn'] });
-
-/** EventBridge's matching for the patterns used here: literal lists, nested objects; an array in the event matches if one element does. */
-function matches(pattern: any, event: any): boolean {
-  return Object.entries(pattern).every(([key, expected]) => {
-    const actual = event?.[key];
-    if (Array.isArray(expected)) return (Array.isArray(actual) ? actual : [actual]).some((a) => expected.some((e) => JSON.stringify(e) === JSON.stringify(a)));
-    return matches(expected, actual);
-  });
-}
-
-/** What EventBridge sends the target: the input template with each `<var>` replaced (JSON outside quotes, raw text inside). */
-function transform(transformer: { InputPathsMap: Record<string, string>; InputTemplate: string }, event: any): any {
-  const read = (path: string) => path.replace(/^\$\.?/, '').split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '').reduce((v: any, k) => v?.[k], event);
-  const values = Object.fromEntries(Object.entries(transformer.InputPathsMap).map(([k, p]) => [k, read(p)]));
-  let out = '';
-  let inString = false;
-  const t = transformer.InputTemplate;
-  for (let i = 0; i < t.length; i++) {
-    if (t[i] === '"' && t[i - 1] !== '\\') inString = !inString;
-    const end = t.indexOf('>', i);
-    const name = t[i] === '<' && end > i ? t.slice(i + 1, end) : undefined;
-    if (name !== undefined && name in values) {
-      out += inString ? JSON.stringify(String(values[name])).slice(1, -1) : JSON.stringify(values[name] ?? null);
-      i = end;
-    } else {
-      out += t[i];
-    }
-  }
-  return JSON.parse(out);
-}
 
 /** A "CloudWatch Alarm State Change" event, shaped like the example of cloudwatch-and-eventbridge.html. */
 function alarmEvent(alarmArn: string, state: 'ALARM' | 'OK', previous: 'ALARM' | 'OK') {
@@ -174,7 +145,7 @@ describe('AutomatedResponse: targets', () => {
       expect.objectContaining({ Sid: 'AllowTheseEventBridgeRulesToPublish', Action: 'sns:Publish', Condition: { StringEquals: { 'aws:SourceAccount': ENV.account }, ArnEquals: { 'aws:SourceArn': rules.map(([rid]) => ({ 'Fn::GetAtt': [rid, 'Arn'] })) } } }),
     ]);
     // The sample event of each listed alarm matches exactly one rule.
-    for (const arn of [ALARM_ARNS[0], ALARM_ARNS[39]]) expect(rules.filter(([, r]) => matches(r.Properties.EventPattern, alarmEvent(arn, 'ALARM', 'OK')))).toHaveLength(1);
+    for (const arn of [ALARM_ARNS[0], ALARM_ARNS[39]]) expect(rules.filter(([, r]) => matchesEventPattern(r.Properties.EventPattern, alarmEvent(arn, 'ALARM', 'OK')))).toHaveLength(1);
   });
 
   test('no EventBridge grant anywhere is unconditioned (as CDK\'s own SNS target would make it)', () => {
@@ -223,7 +194,7 @@ describe('OnCallIncidentResponse (the reference app\'s response)', () => {
   test('the incident document is valid JSON in PagerDuty Events v2 terms, deduplicated on the alarm ARN', () => {
     const alarmArn = `arn:aws:cloudwatch:us-east-1:${ENV.account}:alarm:${critical[0].alarmName}`;
     const fired = alarmEvent(alarmArn, 'ALARM', 'OK');
-    expect(matches(resolveIntrinsics(trigger().Properties.EventPattern, { ...ENV, attributes: { [`${id(`${critical[0].node.path}/Resource`)}.Arn`]: alarmArn } }), fired)).toBe(true);
+    expect(matchesEventPattern(resolveIntrinsics(trigger().Properties.EventPattern, { ...ENV, attributes: { [`${id(`${critical[0].node.path}/Resource`)}.Arn`]: alarmArn } }), fired)).toBe(true);
     const [target] = trigger().Properties.Targets;
     const expected = (action: string, state: string, previous: string) => ({
       schema: INCIDENT_SCHEMA,
@@ -249,8 +220,8 @@ describe('OnCallIncidentResponse (the reference app\'s response)', () => {
         },
       },
     });
-    expect(transform(target.InputTransformer, fired)).toEqual(expected('trigger', 'ALARM', 'OK'));
-    expect(transform(resolve().Properties.Targets[0].InputTransformer, alarmEvent(alarmArn, 'OK', 'ALARM'))).toEqual(expected('resolve', 'OK', 'ALARM'));
+    expect(transformInput(target.InputTransformer, fired)).toEqual(expected('trigger', 'ALARM', 'OK'));
+    expect(transformInput(resolve().Properties.Targets[0].InputTransformer, alarmEvent(alarmArn, 'OK', 'ALARM'))).toEqual(expected('resolve', 'OK', 'ALARM'));
   });
 
   test('incidents go to their own encrypted topic, which admits exactly the two rules; undelivered ones alarm the platform alert topic', () => {

@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { AlertTopic, PlatformKey } from '../../lib';
 import { ALL_HEALTH_EVENT_CATEGORIES, BEDROCK_HEALTH_SERVICE, BedrockHealthEvents, HealthEventCategory } from '../../lib/observability';
+import { matchesEventPattern, transformInput } from '../kit/eventbridge';
 import { decide } from '../kit/iam';
 import { resolveIntrinsics } from '../kit/intrinsics';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
@@ -58,36 +59,6 @@ const HEALTH_EVENT = {
   },
 };
 
-/** EventBridge's matching for the patterns used here: literal lists, nested objects; an array in the event matches if one element does. */
-function matches(pattern: any, event: any): boolean {
-  return Object.entries(pattern).every(([key, expected]) => {
-    const actual = event?.[key];
-    if (Array.isArray(expected)) return (Array.isArray(actual) ? actual : [actual]).some((a) => expected.includes(a));
-    return matches(expected, actual);
-  });
-}
-
-/** What EventBridge sends the target: the input template with each `<var>` replaced (JSON outside quotes, raw text inside). */
-function transform(transformer: { InputPathsMap: Record<string, string>; InputTemplate: string }, event: any): any {
-  const read = (path: string) => path.replace(/^\$\.?/, '').split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '').reduce((v: any, k) => v?.[k], event);
-  const values = Object.fromEntries(Object.entries(transformer.InputPathsMap).map(([k, p]) => [k, read(p)]));
-  let out = '';
-  let inString = false;
-  const t = transformer.InputTemplate;
-  for (let i = 0; i < t.length; i++) {
-    if (t[i] === '"' && t[i - 1] !== '\\') inString = !inString;
-    const end = t.indexOf('>', i);
-    const name = t[i] === '<' && end > i ? t.slice(i + 1, end) : undefined;
-    if (name !== undefined && name in values) {
-      out += inString ? JSON.stringify(String(values[name])).slice(1, -1) : JSON.stringify(values[name] ?? null);
-      i = end;
-    } else {
-      out += t[i];
-    }
-  }
-  return JSON.parse(out);
-}
-
 describe('BedrockHealthEvents', () => {
   test('the rule matches AWS Health events for Bedrock, of every category and (by default) every Region delivered here', () => {
     const [, rule] = only('Default', 'AWS::Events::Rule');
@@ -98,18 +69,18 @@ describe('BedrockHealthEvents', () => {
     });
     expect(BEDROCK_HEALTH_SERVICE).toBe('BEDROCK');
     expect(ALL_HEALTH_EVENT_CATEGORIES).toEqual(['issue', 'scheduledChange', 'accountNotification']);
-    expect(matches(rule.Properties.EventPattern, HEALTH_EVENT)).toBe(true);
-    expect(matches(rule.Properties.EventPattern, { ...HEALTH_EVENT, detail: { ...HEALTH_EVENT.detail, service: 'EC2' } })).toBe(false);
+    expect(matchesEventPattern(rule.Properties.EventPattern, HEALTH_EVENT)).toBe(true);
+    expect(matchesEventPattern(rule.Properties.EventPattern, { ...HEALTH_EVENT, detail: { ...HEALTH_EVENT.detail, service: 'EC2' } })).toBe(false);
     // A backup copy of another Region's public event reaches us-west-2's rule when no Region is listed.
-    expect(matches(rule.Properties.EventPattern, { ...HEALTH_EVENT, detail: { ...HEALTH_EVENT.detail, eventRegion: 'ap-south-1' } })).toBe(true);
+    expect(matchesEventPattern(rule.Properties.EventPattern, { ...HEALTH_EVENT, detail: { ...HEALTH_EVENT.detail, eventRegion: 'ap-south-1' } })).toBe(true);
   });
 
   test('limited to the Regions in use (detail.eventRegion, not the delivery Region) and the chosen categories', () => {
     const [, rule] = only('Shared', 'AWS::Events::Rule');
     expect(rule.Properties.EventPattern.detail).toEqual({ service: ['BEDROCK'], eventTypeCategory: ['issue'], eventRegion: ['us-west-2', 'eu-central-1'] });
-    expect(matches(rule.Properties.EventPattern, HEALTH_EVENT)).toBe(true);
-    expect(matches(rule.Properties.EventPattern, { ...HEALTH_EVENT, detail: { ...HEALTH_EVENT.detail, eventRegion: 'ap-south-1' } })).toBe(false);
-    expect(matches(rule.Properties.EventPattern, { ...HEALTH_EVENT, detail: { ...HEALTH_EVENT.detail, eventTypeCategory: 'scheduledChange' } })).toBe(false);
+    expect(matchesEventPattern(rule.Properties.EventPattern, HEALTH_EVENT)).toBe(true);
+    expect(matchesEventPattern(rule.Properties.EventPattern, { ...HEALTH_EVENT, detail: { ...HEALTH_EVENT.detail, eventRegion: 'ap-south-1' } })).toBe(false);
+    expect(matchesEventPattern(rule.Properties.EventPattern, { ...HEALTH_EVENT, detail: { ...HEALTH_EVENT.detail, eventTypeCategory: 'scheduledChange' } })).toBe(false);
   });
 
   test('the alert topic receives a readable JSON message, with retries and a dead-letter queue', () => {
@@ -119,7 +90,7 @@ describe('BedrockHealthEvents', () => {
     expect(target.Arn).toEqual({ Ref: id('Default/Health/Alerts/Topic/Resource') });
     expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [id('Default/Health/Response/UndeliveredEvents/Resource'), 'Arn'] } });
     expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
-    expect(transform(target.InputTransformer, HEALTH_EVENT)).toEqual({
+    expect(transformInput(target.InputTransformer, HEALTH_EVENT)).toEqual({
       alert: 'AWS Health event for Amazon Bedrock',
       service: 'BEDROCK',
       eventTypeCode: 'AWS_BEDROCK_OPERATIONAL_ISSUE',

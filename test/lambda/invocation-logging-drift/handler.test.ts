@@ -3,28 +3,18 @@ import { ConfigServiceClient, InvalidResultTokenException, PutEvaluationsCommand
 import { mockClient } from 'aws-sdk-client-mock';
 import { createBedrockClient, createConfigClient, createHandler } from '../../../lambda/invocation-logging-drift/index';
 import { MAX_ANNOTATION_LENGTH } from '../../../lambda/invocation-logging-drift/logic';
+import { offlineClient, VirtualTime } from '../handler-kit';
 
 // The real SDK clients, their transport replaced by aws-sdk-client-mock. Time is virtual: sleeps
 // advance a counter, so retries and deadlines cost no wall-clock time.
 
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
-const bedrock = new BedrockClient({ region: 'us-east-1', credentials, maxAttempts: 1 });
-const config = new ConfigServiceClient({ region: 'us-east-1', credentials, maxAttempts: 1 });
+const bedrock = offlineClient(BedrockClient);
+const config = offlineClient(ConfigServiceClient);
 const bedrockMock = mockClient(bedrock);
 const configMock = mockClient(config);
 
-let now = 0;
-let sleeps: number[] = [];
-let logs: Array<Record<string, unknown>> = [];
-const clock = {
-  now: () => now,
-  sleep: async (ms: number) => {
-    sleeps.push(ms);
-    now += ms;
-  },
-  random: () => 0.5,
-};
-const handler = createHandler({ bedrock, config, clock, log: (e) => logs.push(e) });
+const time = new VirtualTime();
+const handler = createHandler({ bedrock, config, clock: time.clock, log: time.log });
 const context = (remainingMs = 60_000) => ({ getRemainingTimeInMillis: () => remainingMs });
 
 const ROLE = 'arn:aws:iam::123456789012:role/delivery';
@@ -76,9 +66,7 @@ beforeEach(() => {
   bedrockMock.reset();
   configMock.reset();
   configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
-  now = 0;
-  sleeps = [];
-  logs = [];
+  time.reset();
 });
 
 test('the platform configuration: COMPLIANT on the account, timed as Config triggered it', async () => {
@@ -109,7 +97,7 @@ test('throttling, then success: retried with backoff within the deadline, one re
     .resolves({ loggingConfig: PLATFORM });
   await expect(handler(event(), context())).resolves.toMatchObject({ complianceType: 'COMPLIANT' });
   expect(bedrockMock.commandCalls(GetModelInvocationLoggingConfigurationCommand)).toHaveLength(3);
-  expect(sleeps).toEqual([375, 750]); // half the exponential step plus half of it times random 0.5
+  expect(time.sleeps).toEqual([375, 750]); // half the exponential step plus half of it times random 0.5
   expect(reported()).toHaveLength(1);
 });
 
@@ -126,7 +114,7 @@ test('a 5xx until the deadline: stops in time to report, the annotation says so'
   bedrockMock.on(GetModelInvocationLoggingConfigurationCommand).rejects(sdkError(InternalServerException, 'Internal failure'));
   // 24 s left: 4 s to read (the report keeps 20 s), so only one backoff fits.
   await expect(handler(event(), context(24_000))).rejects.toThrow(/still failing at the deadline/);
-  expect(now).toBeLessThanOrEqual(4_000);
+  expect(time.now).toBeLessThanOrEqual(4_000);
   const [evaluation] = reported();
   expect(evaluation.ComplianceType).toBe('NON_COMPLIANT');
   expect(evaluation.Annotation).toMatch(/^Could not verify invocation logging: GetModelInvocationLoggingConfiguration still failing at the deadline/);
@@ -165,7 +153,7 @@ test('PutEvaluations refused: the invocation fails with Config\'s error, not ret
   configMock.on(PutEvaluationsCommand).rejects(sdkError(InvalidResultTokenException, 'The result token is invalid'));
   await expect(handler(event(), context())).rejects.toThrow('The result token is invalid');
   expect(configMock.commandCalls(PutEvaluationsCommand)).toHaveLength(1);
-  expect(logs).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'could not report the evaluation to AWS Config', complianceType: 'COMPLIANT' }));
+  expect(time.logs).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'could not report the evaluation to AWS Config', complianceType: 'COMPLIANT' }));
 });
 
 test('an evaluation Config lists as failed fails the invocation', async () => {

@@ -18,13 +18,14 @@ import { putResponse, responseBody } from '../../../lambda/invocation-logging/cf
 import { createBedrockClient, createHandler, HandlerDependencies } from '../../../lambda/invocation-logging/index';
 import { decodePhysicalId, NO_PREVIOUS_ID, NOT_APPLIED_ID } from '../../../lambda/invocation-logging/logic';
 import { REAL_CLOCK } from '../../../lambda/invocation-logging/retry';
+import { offlineClient, VirtualTime } from '../handler-kit';
 import { useResponseServer } from './response-server';
 
 // The real SDK client, its transport replaced by aws-sdk-client-mock; CloudFormation's response
 // URL is a real HTTP server on the loopback interface. Time is virtual (sleeps advance a counter)
 // except in the tests of hangs, which run on real timers of a few hundred milliseconds.
 
-const client = new BedrockClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 });
+const client = offlineClient(BedrockClient);
 // This instance only: the clients of the real-HTTP tests below keep their transport.
 const bedrockMock = mockClient(client);
 
@@ -44,19 +45,8 @@ const responseUrl = useResponseServer((req, body, res) => {
   res.writeHead(status).end();
 });
 
-let now = 0;
-let sleeps: number[] = [];
-let logs: Array<Record<string, unknown>> = [];
-const virtualClock = {
-  now: () => now,
-  sleep: async (ms: number) => {
-    sleeps.push(ms);
-    now += ms;
-  },
-  random: () => 0.5,
-};
-const log = (entry: Record<string, unknown>) => logs.push(entry);
-const handler = createHandler({ bedrock: client, clock: virtualClock, log });
+const time = new VirtualTime();
+const handler = createHandler({ bedrock: client, clock: time.clock, log: time.log });
 /** A Lambda context with `remainingMs` left; the function's 3 minutes unless told. */
 const context = (remainingMs = 180_000) => ({ getRemainingTimeInMillis: () => remainingMs });
 
@@ -71,9 +61,7 @@ beforeEach(() => {
   bedrockMock.reset();
   received = [];
   responseStatuses = [];
-  now = 0;
-  sleeps = [];
-  logs = [];
+  time.reset();
   answerable = 0;
 });
 afterEach(() => {
@@ -305,7 +293,7 @@ describe('Delete', () => {
     expect(lastResponse().Status).toBe('SUCCESS');
     expect(account.current()).toEqual(THEIRS);
     expect(changes()).toBe(before);
-    expect(logs).toContainEqual(expect.objectContaining({ message: 'deleted the invocation logging resource', action: 'none', note: expect.stringMatching(/not this resource's/) }));
+    expect(time.logs).toContainEqual(expect.objectContaining({ message: 'deleted the invocation logging resource', action: 'none', note: expect.stringMatching(/not this resource's/) }));
   });
 
   test('leaves alone a configuration of which only one destination is ours', async () => {
@@ -373,8 +361,8 @@ describe('retries', () => {
     await run(event('Create'));
     expect(lastResponse().Status).toBe('SUCCESS');
     expect(calls(PutModelInvocationLoggingConfigurationCommand)).toBe(3);
-    expect(sleeps).toEqual([750, 1500]); // 1 s then 2 s steps, jitter drawn at 0.5
-    expect(logs.filter((l) => l.level === 'WARN').map((l) => l.error)).toEqual(['ThrottlingException', 'ThrottlingException']);
+    expect(time.sleeps).toEqual([750, 1500]); // 1 s then 2 s steps, jitter drawn at 0.5
+    expect(time.logs.filter((l) => l.level === 'WARN').map((l) => l.error)).toEqual(['ThrottlingException', 'ThrottlingException']);
   });
 
   test.each([
@@ -386,7 +374,7 @@ describe('retries', () => {
     await run(event('Create'));
     expect(lastResponse().Status).toBe('SUCCESS');
     expect(calls(GetModelInvocationLoggingConfigurationCommand)).toBe(2);
-    expect(sleeps).toEqual([750]);
+    expect(time.sleeps).toEqual([750]);
     expect(account.current()).toEqual(OURS);
   });
 
@@ -395,8 +383,8 @@ describe('retries', () => {
     bedrockMock.on(PutModelInvocationLoggingConfigurationCommand).rejects(throttled());
     await run(event('Create'));
     expect(calls(PutModelInvocationLoggingConfigurationCommand)).toBe(8);
-    expect(sleeps).toHaveLength(7);
-    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(60000);
+    expect(time.sleeps).toHaveLength(7);
+    expect(time.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(60000);
     expect(lastResponse()).toMatchObject({ Status: 'FAILED', Reason: 'ThrottlingException: Rate exceeded' });
   });
 
@@ -407,7 +395,7 @@ describe('retries', () => {
     // 0, 0.75 and 2.25 s; the next would start at 5.25 s with less than its 5 s minimum before 8 s.
     await run(event('Create'), context(40_000));
     expect(calls(PutModelInvocationLoggingConfigurationCommand)).toBe(3);
-    expect(sleeps).toEqual([750, 1500]);
+    expect(time.sleeps).toEqual([750, 1500]);
     expect(lastResponse().Status).toBe('FAILED');
     expect(lastResponse().Reason).toMatch(/^PutModelInvocationLoggingConfiguration still failed when the deadline was reached, after 3 attempt\(s\) in 2\.3 s .*: ThrottlingException: Rate exceeded$/);
     // The failure reports the id that lets the rollback's Delete clean up, had a Put taken effect.
@@ -417,7 +405,7 @@ describe('retries', () => {
   test('no Bedrock call starts without the time to finish: a slow read leaves no time for the Put', async () => {
     simulateAccount(undefined);
     bedrockMock.on(GetModelInvocationLoggingConfigurationCommand).callsFake(async () => {
-      now += 7_000; // answered, but slowly: 1 s left before the calls' deadline
+      time.now += 7_000; // answered, but slowly: 1 s left before the calls' deadline
       return {};
     });
     await run(event('Create'), context(40_000));
@@ -439,7 +427,7 @@ describe('retries', () => {
     bedrockMock.on(PutModelInvocationLoggingConfigurationCommand).rejects(new AccessDeniedException({ message, $metadata: { httpStatusCode: 403 } }));
     await run(event('Create', { ResourceProperties: TAKE_OVER }));
     expect(calls(PutModelInvocationLoggingConfigurationCommand)).toBe(1);
-    expect(sleeps).toEqual([]);
+    expect(time.sleeps).toEqual([]);
     expect(lastResponse().Status).toBe('FAILED');
     expect(lastResponse().Reason).toBe(`AccessDeniedException: ${message}`);
     // The failure reports the id that records the previous configuration, so the rollback's Delete
@@ -474,7 +462,7 @@ describe('no hangs (real timers, a few hundred milliseconds)', () => {
     createHandler({
       bedrock,
       clock: REAL_CLOCK,
-      log,
+      log: time.log,
       retryPolicy: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 50, attemptTimeoutMs: 250, minAttemptMs: 100 },
       responsePolicy: { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 50, attemptTimeoutMs: 10_000, minAttemptMs: 100 },
       timeBudget: { responseReserveMs: 400, watchdogGraceMs: 200, finalMarginMs: 50 },
@@ -524,7 +512,7 @@ describe('no hangs (real timers, a few hundred milliseconds)', () => {
     // The pending call is aborted (its socket torn down), and nothing else answers later.
     expect(sendOptions(GetModelInvocationLoggingConfigurationCommand).abortSignal.aborted).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'ERROR', step: 'GetModelInvocationLoggingConfiguration' }));
+    expect(time.logs).toContainEqual(expect.objectContaining({ level: 'ERROR', step: 'GetModelInvocationLoggingConfiguration' }));
   });
 
   test('a Put cut by the watchdog reports the id that records the previous configuration', async () => {
@@ -576,7 +564,7 @@ describe('surprising events are answered', () => {
     simulateAccount(undefined);
     await expect(handler(e, context())).rejects.toThrow(/cannot answer this event/);
     expect(bedrockMock.calls()).toHaveLength(0);
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'cannot answer this event' }));
+    expect(time.logs).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'cannot answer this event' }));
   });
 
   test('a failure of the context still gets an answer', async () => {
@@ -597,14 +585,14 @@ describe('the response to CloudFormation', () => {
     responseStatuses = [500, 503];
     await run(event('Create'));
     expect(lastResponse().Status).toBe('SUCCESS');
-    expect(sleeps).toHaveLength(2);
+    expect(time.sleeps).toHaveLength(2);
   });
 
   test('a response URL that keeps refusing makes the invocation fail (for the dead-letter queue)', async () => {
     simulateAccount(undefined);
     responseStatuses = [403, 403];
     await expect(handler(event('Create'), context())).rejects.toThrow(/HTTP 403/);
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'could not send the response to CloudFormation' }));
+    expect(time.logs).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'could not send the response to CloudFormation' }));
   });
 
   test('never over plain HTTP to anything but the loopback interface', async () => {
@@ -622,9 +610,9 @@ describe('the response to CloudFormation', () => {
     await run(event('Create'));
     await run(event('Replace'));
     await expect(handler({ ...event('Create'), ResponseURL: 'not a URL ?X-Amz-Signature=abc' }, context())).rejects.toThrow();
-    const text = JSON.stringify(logs);
+    const text = JSON.stringify(time.logs);
     expect(text).not.toContain('X-Amz-Signature');
-    expect(JSON.parse(text)).toEqual(logs);
+    expect(JSON.parse(text)).toEqual(time.logs);
   });
 });
 

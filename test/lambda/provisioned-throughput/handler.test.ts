@@ -16,18 +16,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createBedrockClient, createHandlers, DeadlineError } from '../../../lambda/provisioned-throughput/index';
 import { clientRequestToken, generatedName } from '../../../lambda/provisioned-throughput/logic';
 import { REAL_CLOCK } from '../../../lambda/invocation-logging/retry';
+import { offlineClient, VirtualTime } from '../handler-kit';
 
-// The real SDK client with its transport replaced by aws-sdk-client-mock. Time is virtual (sleeps
-// advance a counter) except in the hang tests, which run on real timers of a few hundred milliseconds.
-const client = new BedrockClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 });
+// Time is virtual except in the hang tests, which run on real timers of a few hundred milliseconds.
+const client = offlineClient(BedrockClient);
 const bedrock = mockClient(client);
 
-let now = 0;
-let sleeps: number[] = [];
-let logs: Array<Record<string, unknown>> = [];
-const clock = { now: () => now, sleep: async (ms: number) => void (sleeps.push(ms), (now += ms)), random: () => 0.5 };
+const time = new VirtualTime();
 const WALL = Date.parse('2026-12-01T00:00:00Z');
-const { onEvent, isComplete } = createHandlers({ bedrock: client, clock, wallClock: () => WALL, log: (e) => logs.push(e) });
+const { onEvent, isComplete } = createHandlers({ bedrock: client, clock: time.clock, wallClock: () => WALL, log: time.log });
 const context = (remainingMs = 120_000) => ({ getRemainingTimeInMillis: () => remainingMs });
 
 const ARN = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123def456';
@@ -48,9 +45,7 @@ const calls = (command: any) => bedrock.commandCalls(command);
 
 beforeEach(() => {
   bedrock.reset();
-  now = 0;
-  sleeps = [];
-  logs = [];
+  time.reset();
 });
 
 describe('Create', () => {
@@ -74,7 +69,7 @@ describe('Create', () => {
   test('throttling, then success: retried with backoff, the same token every time', async () => {
     bedrock.on(CreateProvisionedModelThroughputCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({ provisionedModelArn: ARN });
     await expect(onEvent(create(), context())).resolves.toMatchObject({ PhysicalResourceId: ARN });
-    expect(sleeps).toHaveLength(2);
+    expect(time.sleeps).toHaveLength(2);
     expect(new Set(calls(CreateProvisionedModelThroughputCommand).map((c) => c.args[0].input.clientRequestToken)).size).toBe(1);
   });
 
@@ -203,7 +198,7 @@ describe('Delete', () => {
     bedrock.on(GetProvisionedModelThroughputCommand).resolves(got({ commitmentDuration: 'OneMonth', commitmentExpirationTime: new Date(WALL + 10 * 86_400_000) }));
     await expect(onEvent(del(), context())).resolves.toEqual({ PhysicalResourceId: ARN, ThroughputAction: 'retain' });
     expect(calls(DeleteProvisionedModelThroughputCommand)).toHaveLength(0);
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'WARN', note: expect.stringMatching(/RETAINED, and it bills until then/) }));
+    expect(time.logs).toContainEqual(expect.objectContaining({ level: 'WARN', note: expect.stringMatching(/RETAINED, and it bills until then/) }));
   });
 
   test('a physical id that is not a provisioned model ARN (a failed Create\'s placeholder): nothing is called', async () => {
