@@ -1,18 +1,16 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
-import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
 import { optionalConstruct, optionalKey, requireEmailAddresses, requireList, requireProps } from '../core/validate';
-import { auditAlarmName } from './audit-alarm-name';
 import { AlertDestinationProps, alertTopicFor, IAlertTopic } from './alert-topic';
-import { ALL_HIGH_RISK_ACTIVITIES, HIGH_RISK_EVENTS, HighRiskActivity } from './high-risk-activity';
+import { ALL_HIGH_RISK_ACTIVITIES, automationActivityPattern, AutomationExemption, HIGH_RISK_EVENTS, highRiskAlertPattern, HighRiskActivity } from './high-risk-activity';
+import { deliverAlerts, metricUndeliveredAlerts, undeliveredAlertsQueue } from './undelivered-alerts';
 
 /** Properties of {@link HighRiskActivityAlerts}. */
 export interface HighRiskActivityAlertsProps extends AlertDestinationProps {
@@ -66,23 +64,10 @@ export class HighRiskActivityAlerts extends Construct {
     const alerts = alertTopicFor(this, 'Alerts', { ...props, alertEmails, encryptionKey, displayName: 'Bedrock platform security alerts' });
     this.alertTopic = alerts;
 
-    // Alerts EventBridge could not deliver after its retries (a day) land here instead of vanishing.
-    this.deadLetterQueue = new sqs.Queue(this, 'UndeliveredAlerts', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // Terminal: EventBridge writes to it as a target dead-letter queue; no queue may redrive into it.
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
-    });
-    // EventBridge itself writes the undelivered alerts, so the key policy must name it.
-    declareKeyNeeds(this.deadLetterQueue, encryptionKey, [KeyConsumer.EVENTBRIDGE]);
-    const terminal = 'This queue is the terminal dead-letter queue of the alert rules (EventBridge target DLQ); a further redrive would only move the same undelivered alerts elsewhere.';
-    for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
-      Validations.of(this.deadLetterQueue).acknowledge({ id, reason: terminal });
-    }
+    this.deadLetterQueue = undeliveredAlertsQueue(this, encryptionKey, 'the alert rules');
 
     const rules: Partial<Record<HighRiskActivity, events.Rule>> = {};
+    const targets: Array<{ rule: events.Rule; input: events.RuleTargetInput }> = [];
     for (const activity of activities) {
       const selector = HIGH_RISK_EVENTS[activity];
       const rule = new events.Rule(this, ruleId(activity), {
@@ -93,33 +78,19 @@ export class HighRiskActivityAlerts extends Construct {
           detail: { eventSource: [selector.eventSource], eventName: [...selector.eventNames] },
         },
       });
-      rule.addTarget({
-        bind: () => ({ arn: alerts.topicArn, input: alertMessage(activity, selector.summary), deadLetterConfig: { arn: this.deadLetterQueue.queueArn } }),
-      });
       rules[activity] = rule;
+      targets.push({ rule, input: alertMessage(activity, selector.summary) });
     }
-    const ruleArns = Object.values(rules).map((r) => r.ruleArn);
-    alerts.allowEventBridgeRules(Object.values(rules));
-    this.deadLetterQueue.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowTheseRulesToDeadLetterAlerts',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sqs:SendMessage'],
-        resources: [this.deadLetterQueue.queueArn],
-        conditions: { ArnEquals: { 'aws:SourceArn': ruleArns } },
-      }),
-    );
     this.rules = rules;
-    this.undeliveredAlertsAlarm = this.metricUndeliveredAlerts().createAlarm(this, 'UndeliveredAlertsAlarm', {
-      alarmName: auditAlarmName(this, 'undelivered-alerts'),
+    this.undeliveredAlertsAlarm = deliverAlerts(this, {
+      alerts,
+      queue: this.deadLetterQueue,
+      targets,
+      sourceArn: targets.map((t) => t.rule.ruleArn),
+      sid: 'AllowTheseRulesToDeadLetterAlerts',
+      alarmName: 'undelivered-alerts',
       alarmDescription: 'High-risk activity alerts could not be delivered to the alert topic: read them from the dead-letter queue.',
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.undeliveredAlertsAlarm.addAlarmAction(new cloudwatchActions.SnsAction(alerts.topic));
-    alerts.allowCloudWatchAlarms([this.undeliveredAlertsAlarm]);
   }
 
   /**
@@ -127,7 +98,7 @@ export class HighRiskActivityAlerts extends Construct {
    * dimension QueueName): Maximum over 5 minutes. Any value above 0 is an alert nobody received.
    */
   public metricUndeliveredAlerts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum', ...props });
+    return metricUndeliveredAlerts(this.deadLetterQueue, props);
   }
 
   /**
@@ -143,6 +114,74 @@ export class HighRiskActivityAlerts extends Construct {
   public metricInvocationsSentToDlq(activity: HighRiskActivity, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.ruleMetric('InvocationsSentToDlq', activity, props);
   }
+
+  // ---- Automation exemptions (added for the ThroughputScaler; self-contained, touches the rules only through their CfnRule pattern). ----
+
+  private readonly exemptions: AutomationExemption[] = [];
+  private readonly informationRules: Partial<Record<HighRiskActivity, events.Rule>> = {};
+
+  /**
+   * Calls to `eventNames` made with the role `roleArn` (an automation acting on purpose, e.g. a
+   * ThroughputScaler's `role.roleArn`) stop raising a high-risk alert; they go to the same topic as
+   * information instead (`"severity": "information"`), through one extra rule per activity. The
+   * same calls by anyone else, and by an IAM user or the root user, still alert. Each name must be
+   * one this construct watches. Returns the information rules.
+   */
+  public exemptAutomation(roleArn: string, eventNames: string[]): events.Rule[] {
+    if (typeof roleArn !== 'string' || roleArn.length === 0) throw new PlatformValidationError(this, 'roleArn', roleArn, 'Must be the ARN of the IAM role the automation runs as.');
+    const names = [...requireList(this, 'eventNames', eventNames)];
+    const watched = Object.keys(this.rules).flatMap((a) => HIGH_RISK_EVENTS[a as HighRiskActivity].eventNames);
+    if (names.length === 0) throw new PlatformValidationError(this, 'eventNames', [], `List at least one of: ${watched.join(', ')}.`);
+    for (const name of names) if (!watched.includes(name)) throw new PlatformValidationError(this, 'eventNames', name, `Not a call this construct alerts on: ${watched.join(', ')}.`);
+    this.exemptions.push({ roleArn, eventNames: names });
+    const touched: events.Rule[] = [];
+    for (const [activity, rule] of Object.entries(this.rules) as Array<[HighRiskActivity, events.Rule]>) {
+      const selector = HIGH_RISK_EVENTS[activity];
+      if (!selector.eventNames.some((n) => names.includes(n))) continue;
+      // Rendered at synthesis from every exemption given by then.
+      (rule.node.defaultChild as events.CfnRule).eventPattern = Lazy.any({ produce: () => highRiskAlertPattern(selector, this.exemptions) });
+      let info = this.informationRules[activity];
+      if (!info) {
+        info = new events.Rule(this, `${ruleId(activity)}Automation`, {
+          description: `Information: ${selector.eventNames.join(', ')} by exempted automation roles (${selector.eventSource})`,
+          eventPattern: { source: [selector.source], detailType: ['AWS API Call via CloudTrail'] },
+        });
+        (info.node.defaultChild as events.CfnRule).eventPattern = Lazy.any({ produce: () => automationActivityPattern(selector, this.exemptions) });
+        const input = events.RuleTargetInput.fromObject({
+          severity: 'information',
+          information: `Expected automation: ${selector.summary}`,
+          activity,
+          eventName: events.EventField.fromPath('$.detail.eventName'),
+          principal: events.EventField.fromPath('$.detail.userIdentity.arn'),
+          errorCode: events.EventField.fromPath('$.detail.errorCode'),
+          account: events.EventField.account,
+          region: events.EventField.region,
+          time: events.EventField.time,
+          requestParameters: events.EventField.fromPath('$.detail.requestParameters'),
+          eventId: events.EventField.fromPath('$.detail.eventID'),
+        });
+        const target = info;
+        info.addTarget({ bind: () => ({ arn: this.alertTopic.topicArn, input, deadLetterConfig: { arn: this.deadLetterQueue.queueArn } }) });
+        this.alertTopic.allowEventBridgeRules([target]);
+        if (Object.keys(this.informationRules).length === 0) {
+          this.deadLetterQueue.addToResourcePolicy(
+            new iam.PolicyStatement({
+              sid: 'AllowInformationRulesToDeadLetter',
+              principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+              actions: ['sqs:SendMessage'],
+              resources: [this.deadLetterQueue.queueArn],
+              conditions: { ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => Object.values(this.informationRules).map((r) => r.ruleArn) }) } },
+            }),
+          );
+        }
+        this.informationRules[activity] = info;
+      }
+      touched.push(info);
+    }
+    return touched;
+  }
+
+  // ---- End of automation exemptions. ----
 
   private ruleMetric(metricName: string, activity: HighRiskActivity, props: cloudwatch.MetricOptions | undefined): cloudwatch.Metric {
     const rule = this.rules[activity];

@@ -72,3 +72,60 @@ export const HIGH_RISK_EVENTS: Readonly<Record<HighRiskActivity, HighRiskEventSe
     summary: 'A CloudTrail trail was stopped, deleted or reconfigured: the audit record may have gaps.',
   },
 };
+
+/**
+ * Calls an automation makes on purpose (e.g. the ThroughputScaler buying and deleting no-commitment
+ * throughput): reported as information, not as a high-risk alert. Matched on the IAM role the
+ * automation runs as: CloudTrail's `userIdentity.sessionContext.sessionIssuer.arn`.
+ */
+export interface AutomationExemption {
+  /** ARN of the role (`arn:aws:iam::<account>:role/<path><name>`), as CloudTrail records the session issuer. */
+  readonly roleArn: string;
+  /** CloudTrail `eventName` values exempted for that role. */
+  readonly eventNames: readonly string[];
+}
+
+/** The CloudTrail path of the role a call was made with. */
+const SESSION_ISSUER = (value: unknown) => ({ userIdentity: { sessionContext: { sessionIssuer: { arn: value } } } });
+
+/** Event names of `selector` grouped by the exempted roles that made them (no role: not exempted). */
+function exemptionGroups(selector: HighRiskEventSelector, exemptions: readonly AutomationExemption[]): Array<{ roles: string[]; names: string[] }> {
+  const groups = new Map<string, { roles: string[]; names: string[] }>();
+  for (const name of selector.eventNames) {
+    const roles = [...new Set(exemptions.filter((e) => e.eventNames.includes(name)).map((e) => e.roleArn))];
+    const key = JSON.stringify(roles);
+    const group = groups.get(key) ?? { roles, names: [] };
+    group.names.push(name);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** A `detail` pattern: one branch inline, several in `$or`. */
+function detailOf(eventSource: string, branches: Array<Record<string, unknown>>): Record<string, unknown> {
+  return branches.length === 1 ? { eventSource: [eventSource], ...branches[0] } : { eventSource: [eventSource], $or: branches };
+}
+
+/**
+ * The EventBridge pattern (CloudFormation JSON) of the alert rule of `selector`: every call, except
+ * the exempted event names made by an exempted role. A call with no session issuer at all (an IAM
+ * user, the root user) still alerts: `anything-but` alone matches only events that have the field,
+ * so a second branch matches those where it does not exist.
+ */
+export function highRiskAlertPattern(selector: HighRiskEventSelector, exemptions: readonly AutomationExemption[] = []): Record<string, unknown> {
+  const branches = exemptionGroups(selector, exemptions).flatMap(({ roles, names }) =>
+    roles.length === 0
+      ? [{ eventName: names }]
+      : [{ eventName: names, ...SESSION_ISSUER([{ 'anything-but': roles }]) }, { eventName: names, ...SESSION_ISSUER([{ exists: false }]) }],
+  );
+  return { 'source': [selector.source], 'detail-type': ['AWS API Call via CloudTrail'], 'detail': detailOf(selector.eventSource, branches) };
+}
+
+/** The pattern of the exempted calls themselves (reported as information), or undefined when none of `selector`'s calls is exempted. */
+export function automationActivityPattern(selector: HighRiskEventSelector, exemptions: readonly AutomationExemption[]): Record<string, unknown> | undefined {
+  const branches = exemptionGroups(selector, exemptions)
+    .filter((g) => g.roles.length > 0)
+    .map(({ roles, names }) => ({ eventName: names, ...SESSION_ISSUER(roles) }));
+  if (branches.length === 0) return undefined;
+  return { 'source': [selector.source], 'detail-type': ['AWS API Call via CloudTrail'], 'detail': detailOf(selector.eventSource, branches) };
+}
