@@ -97,6 +97,14 @@ export interface BedrockEnforcementProps {
   readonly scpExemptPrincipalArns?: string[];
 
   /**
+   * Principals the Service Control Policy leaves out of the private-path denies only (every other
+   * statement still applies to them): automation that calls one narrow Bedrock API from outside the
+   * endpoints, such as a scheduled ingestion or a Config rule reading a setting. Needs `requirePrivatePath`.
+   * @default none
+   */
+  readonly privatePathExemptPrincipalArns?: string[];
+
+  /**
    * Create the Service Control Policy in AWS Organizations and attach it to these roots, OUs or
    * accounts. Only for a stack deployed in the organization's management (or delegated) account.
    * @default the SCP is only available as `serviceControlPolicyDocument` / `serviceControlPolicyJson()`
@@ -251,6 +259,7 @@ export class BedrockEnforcement extends BedrockEnforcementBase {
   private readonly statements: iam.PolicyStatement[];
   private readonly inputs: EnforcementInputs;
   private readonly exemptPrincipalArns: readonly string[];
+  private readonly privatePathExemptPrincipalArns: readonly string[];
 
   constructor(scope: Construct, id: string, props: BedrockEnforcementProps) {
     super(scope, id);
@@ -269,6 +278,10 @@ export class BedrockEnforcement extends BedrockEnforcementBase {
     this.managedPolicyArn = this.managedPolicy.managedPolicyArn;
 
     this.exemptPrincipalArns = requireStrings(this, 'scpExemptPrincipalArns', props.scpExemptPrincipalArns, /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[\w+=,.@/*-]+$/, 'an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/BreakGlass');
+    this.privatePathExemptPrincipalArns = requireStrings(this, 'privatePathExemptPrincipalArns', props.privatePathExemptPrincipalArns, /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|\*):[\w+=,.@/*-]+$/, 'an IAM principal ARN or ARN pattern such as arn:aws:iam::*:role/IngestionScheduler');
+    if (this.privatePathExemptPrincipalArns.length > 0 && !props.requirePrivatePath) {
+      throw new PlatformValidationError(this, 'privatePathExemptPrincipalArns', this.privatePathExemptPrincipalArns, 'It exempts from the private-path denies, and requirePrivatePath is not set.');
+    }
     // Early feedback when the inputs are literal; the synth-time check below sees the final document.
     const early = this.sizeProblem();
     if (early && !/\{"(Ref|Fn::[A-Za-z]+)":/.test(JSON.stringify(Stack.of(this).resolve(this.serviceControlPolicyDocument)))) {
@@ -312,7 +325,7 @@ export class BedrockEnforcement extends BedrockEnforcementBase {
    * deployment when inputs are tokens.
    */
   public get serviceControlPolicyDocument(): { Version: string; Statement: StatementJson[] } {
-    return { Version: '2012-10-17', Statement: serviceControlStatements(enforcementStatements(this.inputs), this.exemptPrincipalArns, this.inputs.partition) };
+    return { Version: '2012-10-17', Statement: serviceControlStatements(enforcementStatements(this.inputs), this.exemptPrincipalArns, this.inputs.partition, this.privatePathExemptPrincipalArns) };
   }
 
   /**

@@ -139,21 +139,24 @@ export function enforcementStatements(inputs: EnforcementInputs): StatementJson[
 
 /**
  * The same statements for an SCP. Principals matching `exemptPrincipalArns` (break-glass,
- * deployment roles) are left out of every statement. With the private path on, roles on the
+ * deployment roles) are left out of every statement; `privatePathExemptPrincipalArns` (narrow
+ * automation) only out of the private-path denies. With the private path on, roles on the
  * reserved service-role path are left out of the private-path denies too (Bedrock's sessions with
  * them start in AWS's network, not the VPC), and a further statement denies everyone but the exempt
  * principals the IAM calls that could put a role on that path into other hands. The exemption keys on
  * `aws:PrincipalArn`, which for a role session is the role's ARN with its path, not the session's
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
  */
-export function serviceControlStatements(statements: StatementJson[], exemptPrincipalArns: readonly string[], partition: string): StatementJson[] {
+export function serviceControlStatements(statements: StatementJson[], exemptPrincipalArns: readonly string[], partition: string, privatePathExemptPrincipalArns: readonly string[] = []): StatementJson[] {
   const privatePath = statements.some((s) => PRIVATE_PATH_SIDS.includes(s.Sid));
   const exempting = (s: StatementJson, principals: readonly string[]): StatementJson => {
     if (principals.length === 0) return s;
     const condition = s.Condition ?? {};
     return { ...s, Condition: { ...condition, ArnNotLike: { ...(condition.ArnNotLike ?? {}), 'aws:PrincipalArn': [...principals] } } };
   };
-  const scp = statements.map((s) => exempting(s, PRIVATE_PATH_SIDS.includes(s.Sid) ? [...exemptPrincipalArns, platformServiceRoleArnPattern(partition)] : exemptPrincipalArns));
+  const scp = statements.map((s) =>
+    exempting(s, PRIVATE_PATH_SIDS.includes(s.Sid) ? [...exemptPrincipalArns, ...privatePathExemptPrincipalArns, platformServiceRoleArnPattern(partition)] : exemptPrincipalArns),
+  );
   if (!privatePath) return scp;
   const protect: StatementJson = {
     Sid: 'DenyChangesToPlatformServiceRoles',

@@ -28,6 +28,8 @@ const policy = (pathAndName: string) => `arn:aws:iam::123456789012:policy/${path
 const sessionOf = (roleArn: string, session = 'session') => ({ principal: `arn:aws:sts::123456789012:assumed-role/${roleArn.split('/').pop()}/${session}`, principalArn: roleArn });
 
 const KB_ROLE = role('bedrock-platform-service/kb-ingestion');
+// Platform automation exempt from the private-path denies only (BedrockPlatform names its ingestion schedule's role here).
+const SCHEDULER_ROLE = role('kb-ingestion-schedule');
 const APP_ROLE = role('app');
 
 const synth = synthesize((app) => {
@@ -38,6 +40,7 @@ const synth = synthesize((app) => {
     requirePrivatePath: { vpcEndpointIds: [ENDPOINT] },
     dataResidency: { allowedRegions: ['us-east-1'] },
     scpExemptPrincipalArns: EXEMPT,
+    privatePathExemptPrincipalArns: [SCHEDULER_ROLE],
     organizationTargetIds: ['ou-ab12-cd345678'],
   });
 });
@@ -81,6 +84,27 @@ describe('(a) platform service roles pass the private path', () => {
 
   test('data residency still applies to them', async () => {
     expect(await underScp(KB_ROLE, { ...embed, resource: fm('eu-west-1', EMBED), context: fromAwsNetwork('eu-west-1') })).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('privatePathExemptPrincipalArns: out of the private-path denies, nothing else', () => {
+  const startIngestion = { action: 'bedrock:StartIngestionJob', resource: 'arn:aws:bedrock:us-east-1:123456789012:knowledge-base/ABCDEFGHIJ', context: fromAwsNetwork() };
+
+  test('the scheduler starts an ingestion job from outside the endpoints', async () => {
+    expect(await underScp(SCHEDULER_ROLE, startIngestion)).toBe('Allowed');
+  });
+
+  test('the guardrail deny, data residency and the service-role guard still apply to it', async () => {
+    expect(await underScp(SCHEDULER_ROLE, { action: 'bedrock:InvokeModel', resource: fm('us-east-1', CLAUDE), context: fromAwsNetwork() })).toBe('ExplicitlyDenied');
+    expect(await underScp(SCHEDULER_ROLE, { ...startIngestion, context: fromAwsNetwork('eu-west-1') })).toBe('ExplicitlyDenied');
+    expect(await underScp(SCHEDULER_ROLE, { action: 'iam:UpdateAssumeRolePolicy', resource: KB_ROLE })).toBe('ExplicitlyDenied');
+  });
+
+  test('it is refused without a private path', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    expect(() => new BedrockEnforcement(stack, 'E', { dataResidency: { allowedRegions: ['us-east-1'] }, privatePathExemptPrincipalArns: [SCHEDULER_ROLE] })).toThrow(
+      /invalid privatePathExemptPrincipalArns .*requirePrivatePath is not set/,
+    );
   });
 });
 
@@ -166,8 +190,8 @@ describe('the two forms of the enforcement', () => {
     const servicePath = 'arn:aws:iam::*:role/bedrock-platform-service/*';
     expect(bySid).toEqual({
       DenyInvokeWithoutPlatformGuardrail: EXEMPT,
-      DenyBedrockOutsidePrivateEndpoints: [...EXEMPT, servicePath],
-      DenyOtherRegionsUnlessRoutedFromPrivateEndpoints: [...EXEMPT, servicePath],
+      DenyBedrockOutsidePrivateEndpoints: [...EXEMPT, SCHEDULER_ROLE, servicePath],
+      DenyOtherRegionsUnlessRoutedFromPrivateEndpoints: [...EXEMPT, SCHEDULER_ROLE, servicePath],
       DenyBedrockOutsideAllowedRegions: EXEMPT,
       DenyChangesToPlatformServiceRoles: EXEMPT,
     });
