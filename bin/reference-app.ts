@@ -54,6 +54,8 @@ export function buildReferenceApp(app: App): Stack[] {
     // A knowledge base on S3 Vectors when asked for: `-c knowledgeBase=true`.
     knowledgeBase: app.node.tryGetContext('knowledgeBase') === 'true' || app.node.tryGetContext('knowledgeBase') === true ? {} : undefined,
     budget: { amount: 2000, notificationEmails: ['finops@example.com'] },
+    // The deploy fails early, with what to fix, when a model is not usable here (access, agreement, Region).
+    preflight: true,
     access: {
       enforcement: {
         guardrailExemptModels: [BedrockModel.foundationModel('amazon.titan-embed-text-v2:0')],

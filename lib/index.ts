@@ -55,13 +55,14 @@ export {
   ALL_BEDROCK_DATA_EVENTS, ALL_HIGH_RISK_ACTIVITIES, BedrockAuditTrail, BedrockDataEvents,
   DEFAULT_AUDIT_OBJECT_LOCK_DAYS, DEFAULT_BEDROCK_DATA_EVENTS, HIGH_RISK_EVENTS, HighRiskActivity,
   HighRiskActivityAlerts, InvocationLogDestination, InvocationLoggingHandler, ModelInvocationLogging,
-  InvocationLoggingDriftRule, PlatformConfigRules,
+  InvocationLoggingDriftRule, ModelAccessPreflight, PlatformConfigRules,
+  automationActivityPattern, highRiskAlertPattern,
 } from './governance';
 export type {
   AlertDestinationProps, AlertTopicAttributes, AlertTopicProps, BedrockAuditTrailAttributes, IAlertTopic, IBedrockAuditTrail,
-  BedrockAuditTrailProps, HighRiskActivityAlertsProps, HighRiskEventSelector, InvocationLoggingHandlerProps,
+  BedrockAuditTrailProps, HighRiskActivityAlertsProps, HighRiskEventSelector, InvocationLoggingHandlerProps, AutomationExemption,
   InvocationLogModalities, LogArchiveProps, ModelInvocationLoggingProps,
-  InvocationLogCloudWatchDestination, InvocationLoggingConfiguration, InvocationLoggingDriftRuleProps, InvocationLogS3Destination, PlatformConfigRulesProps,
+  InvocationLogCloudWatchDestination, InvocationLoggingConfiguration, InvocationLoggingDriftRuleProps, InvocationLogS3Destination, ModelAccessPreflightProps, PlatformConfigRulesProps,
 } from './governance';
 
 // Monitoring: lib/observability
@@ -105,6 +106,17 @@ export type {
 // Provisioned throughput: lib/throughput
 export { COMMITTED_THROUGHPUT_WARNING, MAX_MODEL_UNITS, PROVISIONED_THROUGHPUT_TOTAL_TIMEOUT, ProvisionedThroughput, ProvisionedThroughputProvider, ThroughputCommitment } from './throughput';
 export type { IProvisionedThroughput, ProvisionedThroughputAttributes, ProvisionedThroughputNetwork, ProvisionedThroughputProps } from './throughput';
+export { IdleProvisionedThroughputAlarm, MAX_POOL_THROUGHPUTS, THROUGHPUT_POOL_CHANGED, THROUGHPUT_POOL_EVENT_SOURCE, THROUGHPUT_POOL_TAG, THROUGHPUT_SCALER_NAMESPACE, ThroughputScaler } from './throughput';
+export type { IdleProvisionedThroughputAlarmProps, ScheduledFloor, ThroughputScalerProps } from './throughput';
+
+// Multi-account rollout: lib/rollout
+export {
+  BaselineStackSet, BedrockServiceControlPolicy, ORGANIZATION_TARGET_PATTERN, PlatformBaselineStack, RegionConcurrency, STACK_SET_TEMPLATE_BODY_MAX_BYTES,
+  STACK_SET_TEMPLATE_URL_MAX_BYTES, StackSetCallAs, StackSetSynthesizer, StackSetTemplateDelivery,
+} from './rollout';
+export type {
+  BaselineStackSetProps, BedrockServiceControlPolicyProps, PlatformBaselineStackProps, StackSetOperationPreferences, StackSetSynthesizerProps,
+} from './rollout';
 
 // The facade: lib/platform.ts
 export { BedrockPlatform, DEFAULT_PRIVATE_FEATURES } from './platform';

@@ -13,6 +13,7 @@ import { AlertDestinationProps, AlertTopic, IAlertTopic } from './governance/ale
 import { BedrockAuditTrail, BedrockAuditTrailProps } from './governance/bedrock-audit-trail';
 import { ModelInvocationLogging, ModelInvocationLoggingProps } from './governance/model-invocation-logging';
 import { PlatformConfigRules, PlatformConfigRulesProps } from './governance/platform-config-rules';
+import { ModelAccessPreflight, ModelAccessPreflightProps } from './governance/model-access-preflight';
 import { BedrockMonitoring, BedrockMonitoringProps } from './observability/bedrock-monitoring';
 import { BedrockBudget, BedrockBudgetProps } from './observability/bedrock-budget';
 import { BedrockHealthEvents, BedrockHealthEventsProps } from './observability/bedrock-health-events';
@@ -21,6 +22,8 @@ import { OnCallIncidentResponse, OnCallIncidentResponseProps } from './observabi
 import { GuardrailPresets } from './guardrails/guardrail-presets';
 import { IPolicyGuardrail, PolicyGuardrail, PolicyGuardrailProps } from './guardrails/policy-guardrail';
 import { SecureKnowledgeBase, SecureKnowledgeBaseProps } from './knowledge/secure-knowledge-base';
+import { HighRiskActivity } from './governance/high-risk-activity';
+import { ThroughputScaler, ThroughputScalerProps } from './throughput/throughput-scaler';
 import { BedrockFeature } from './network/bedrock-features';
 import { BedrockPrivateLink, BedrockPrivateLinkProps } from './network/bedrock-private-link';
 import { DirectConnectPath, DirectConnectPathProps } from './network/direct-connect-path';
@@ -189,11 +192,27 @@ export interface BedrockPlatformProps extends AlertDestinationProps {
   readonly guardrail?: PolicyGuardrailProps | IPolicyGuardrail | false;
 
   /**
+   * A deploy-time check that the account can use every model in `models` in this Region (offered
+   * here, agreement accepted, entitlement): the deployment fails with what is missing and how to fix
+   * it. `npm run preflight` runs the same check from a terminal.
+   * @default no preflight
+   */
+  readonly preflight?: boolean | Omit<ModelAccessPreflightProps, 'models' | 'encryptionKey' | 'vpc' | 'vpcSubnets'>;
+
+  /**
    * A knowledge base (RAG) on Amazon S3 Vectors, encrypted with the platform key, alerting to the
    * platform's topic; the invoker may query it. Opt in with `{}` or its settings.
    * @default no knowledge base
    */
   readonly knowledgeBase?: Omit<SecureKnowledgeBaseProps, 'encryptionKey' | 'alertTopic' | 'alertEmails' | 'accessLogsBucket'>;
+
+  /**
+   * A scaled pool of no-commitment provisioned throughput for one model (it bills per model-unit-hour
+   * from the first unit: opt in). Its own purchases and deletions reach the high-risk alerts as
+   * information; anyone else's still alert.
+   * @default none
+   */
+  readonly throughput?: Omit<ThroughputScalerProps, 'encryptionKey'>;
 
   /**
    * A monthly AWS Budgets cost budget for Bedrock (first- and third-party models), notifying the
@@ -246,8 +265,12 @@ export class BedrockPlatform extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** The platform key, when this construct created it. */
   public readonly platformKey?: PlatformKey;
-  /** Where every bucket of the platform sends its server access logs (`accessLogsBucket`, or the one created). */
-  public readonly accessLogsBucket: s3.IBucket;
+  /**
+   * Where every bucket of the platform sends its server access logs (`accessLogsBucket`, or the one
+   * created); undefined when the platform has no bucket (audit and invocation logging off, no
+   * knowledge base).
+   */
+  public readonly accessLogsBucket?: s3.IBucket;
   /** The access-log bucket, when this construct created it. */
   public readonly accessLogs?: AccessLogsBucket;
   /** Path 1, when asked for. */
@@ -264,8 +287,12 @@ export class BedrockPlatform extends Construct {
   public readonly monitoring?: BedrockMonitoring;
   /** The platform guardrail, unless turned off. */
   public readonly guardrail?: IPolicyGuardrail;
+  /** The model-access preflight, when asked for. */
+  public readonly preflight?: ModelAccessPreflight;
   /** The knowledge base, when asked for. */
   public readonly knowledgeBase?: SecureKnowledgeBase;
+  /** The provisioned-throughput pool, when asked for. */
+  public readonly throughput?: ThroughputScaler;
   /** The Bedrock cost budget, when asked for. */
   public readonly budget?: BedrockBudget;
   /** The AWS Config rules, unless turned off. */
@@ -292,9 +319,11 @@ export class BedrockPlatform extends Construct {
       this.encryptionKey = this.platformKey.key;
     }
     const encryptionKey = this.encryptionKey;
+    // An access-log bucket only when a bucket of the platform writes to it (an unused one is a finding).
+    const hasBuckets = props.audit !== false || props.invocationLogging !== false || props.knowledgeBase !== undefined;
     if (props.accessLogsBucket) {
       this.accessLogsBucket = props.accessLogsBucket;
-    } else {
+    } else if (hasBuckets) {
       this.accessLogs = new AccessLogsBucket(this, 'AccessLogs');
       this.accessLogsBucket = this.accessLogs.bucket;
     }
@@ -357,6 +386,30 @@ export class BedrockPlatform extends Construct {
       if (privateLink) {
         privateLink.addSupportEndpointsFor(this.invocationLogging);
         privateLink.allowClients(...this.invocationLogging.handler.securityGroups);
+      }
+    }
+    if (props.preflight) {
+      const privateLink = this.privateLink;
+      // Endpoint-policy patterns (`anthropic.*`) are not models one can check.
+      const checkable = this.models.filter((m) => !m.identifier.includes('*'));
+      if (checkable.length > 0) {
+        this.preflight = new ModelAccessPreflight(this, 'ModelAccessPreflight', {
+          ...(props.preflight === true ? {} : props.preflight),
+          models: checkable,
+          encryptionKey,
+          ...(privateLink ? { vpc: privateLink.vpc, vpcSubnets: privateLink.applicationSubnets } : {}),
+        });
+        if (privateLink) {
+          privateLink.addSupportEndpointsFor(this.preflight);
+          privateLink.allowClients(...this.preflight.securityGroups);
+        }
+      }
+    }
+    if (props.throughput) {
+      this.throughput = new ThroughputScaler(this, 'Throughput', { ...props.throughput, encryptionKey });
+      const alerts = this.audit?.alerts;
+      if (alerts?.rules[HighRiskActivity.PROVISIONED_THROUGHPUT_CHANGES]) {
+        alerts.exemptAutomation(this.throughput.role.roleArn, ['CreateProvisionedModelThroughput', 'DeleteProvisionedModelThroughput']);
       }
     }
     if (props.knowledgeBase) {
@@ -493,12 +546,13 @@ export class BedrockPlatform extends Construct {
     const guardrailExemptModels = requireGuardrail && embedding ? [...(switches.guardrailExemptModels ?? []), embedding] : switches.guardrailExemptModels;
     // The platform's own automation calls Bedrock from outside the endpoints, each with one narrow
     // permission: the drift rule reads the logging setting, the ingestion schedule starts jobs of
-    // its knowledge base. The SCP's private path would deny them.
+    // its knowledge base. The SCP's private-path denies would refuse them; every other statement
+    // (guardrail, Regions, the service-role guard) still applies to them.
     const automation = [this.configRules?.driftRule?.role.roleArn, this.knowledgeBase?.schedulerRole?.roleArn].filter((a): a is string => a !== undefined);
-    const scpExemptPrincipalArns = privatePath && automation.length > 0 ? [...(switches.scpExemptPrincipalArns ?? []), ...automation] : switches.scpExemptPrincipalArns;
+    const privatePathExemptPrincipalArns = privatePath && automation.length > 0 ? [...(switches.privatePathExemptPrincipalArns ?? []), ...automation] : switches.privatePathExemptPrincipalArns;
     const enforcement =
       privatePath || requireGuardrail || Object.values(switches).some((v) => v !== undefined)
-        ? new BedrockEnforcement(this, 'Enforcement', { ...switches, requireGuardrail, guardrailExemptModels, scpExemptPrincipalArns, requirePrivatePath: privatePath })
+        ? new BedrockEnforcement(this, 'Enforcement', { ...switches, requireGuardrail, guardrailExemptModels, privatePathExemptPrincipalArns, requirePrivatePath: privatePath })
         : undefined;
     const encryptionKey = this.encryptionKey;
     const logging = this.invocationLogging;

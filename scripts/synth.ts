@@ -146,12 +146,17 @@ export function cdkSynthArgs(target: Target, batch: readonly Target[] = [target]
 
 const sha256 = (data: string | Buffer) => crypto.createHash('sha256').update(data).digest('hex');
 
+/** Directories under the input roots that hold outputs. */
+const OUTPUT_DIRECTORIES = new Set(['cdk.out', '.cache', 'node_modules']);
+
 function filesUnder(rel: string): string[] {
   const full = path.join(ROOT, rel);
   if (!fs.existsSync(full)) return [];
   if (!fs.statSync(full).isDirectory()) return [rel];
   return fs
     .readdirSync(full, { withFileTypes: true })
+    // Outputs, not inputs: a `cdk synth` run inside an example writes its cdk.out (and caches) there.
+    .filter((e) => !(e.isDirectory() && OUTPUT_DIRECTORIES.has(e.name)))
     .flatMap((e) => (e.isDirectory() ? filesUnder(`${rel}/${e.name}`) : e.isFile() ? [`${rel}/${e.name}`] : []));
 }
 
@@ -311,7 +316,13 @@ function runCli(target: Target, batch: readonly Target[]): Promise<{ code: numbe
   return new Promise((resolve) => {
     const child = spawn(path.join(BIN, 'cdk'), cdkSynthArgs(target, batch), {
       cwd: cliDirectory(target),
-      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
+      env: {
+        ...process.env,
+        CDK_DISABLE_CLI_TELEMETRY: 'true',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        // The CLI may run in an example's directory: a relative cache path stays the repository's.
+        ...(process.env.BSP_CONTROL_TOWER_CACHE ? { BSP_CONTROL_TOWER_CACHE: path.resolve(ROOT, process.env.BSP_CONTROL_TOWER_CACHE) } : {}),
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -392,6 +403,22 @@ async function synthesizeBatch(batch: readonly Target[], options: { ifStale: boo
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
+/** Every stack template of an assembly, nested assemblies (CDK Pipelines stages, `Stage`s) included. */
+function stackTemplates(dir: string, prefix = ''): Array<{ name: string; environment?: string; templatePath: string }> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
+    artifacts: Record<string, { type: string; environment?: string; properties?: { templateFile?: string; directoryName?: string } }>;
+  };
+  return Object.entries(manifest.artifacts).flatMap(([name, artifact]) => {
+    if (artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile) {
+      return [{ name: `${prefix}${name}`, environment: artifact.environment, templatePath: path.join(dir, artifact.properties.templateFile) }];
+    }
+    if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
+      return stackTemplates(path.join(dir, artifact.properties.directoryName), `${prefix}${name}/`);
+    }
+    return [];
+  });
+}
+
 export function summarize(target: Target, code: number, stderr: string, seconds: number, verbose: boolean, how: string): Outcome {
   const lines = [`${target.name} (${target.entry}) -> ${target.outdir}: ${how}`];
   const outdir = path.join(ROOT, target.outdir);
@@ -400,15 +427,12 @@ export function summarize(target: Target, code: number, stderr: string, seconds:
     lines.push('  synth failed before writing a cloud assembly:', ...stderr.trim().split('\n').slice(-15).map((l) => `    ${l}`));
     return { target, ok: false, seconds, lines };
   }
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as {
-    artifacts: Record<string, { type: string; environment?: string; properties?: { templateFile?: string } }>;
-  };
   let total = 0;
   const unpriced = new Set<string>();
   const problems: DeployProblem[] = [];
-  for (const [name, artifact] of Object.entries(manifest.artifacts)) {
-    if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
-    const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties.templateFile), 'utf8'));
+  for (const { name, environment, templatePath } of stackTemplates(outdir)) {
+    const artifact = { environment };
+    const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
     const resources = Object.values(template.Resources ?? {}) as Array<{ Type: string }>;
     problems.push(...deployProblems(template).map((p) => ({ ...p, resource: `${name}/${p.resource}` })));
     const cost = estimateFixedMonthlyCost(template);

@@ -43,23 +43,22 @@ describe('reference app', () => {
     }
   });
 
-  test('the deploy-time function runs in the private subnets; the daily drift check is exempted from the SCP instead', () => {
+  test('the deploy-time functions run in the private subnets; the daily drift check is exempted from the private-path denies of the SCP instead', () => {
     // Besides ours, the other functions are aws-cdk-lib's own handler that empties the VPC's default
     // security group (restrictDefaultSecurityGroup; see the README's known limits) and the Config
     // drift rule's function, which reads one account setting a day outside the VPC (AWS Config has
-    // no endpoint here) and is therefore named in the SCP's exemptions.
+    // no endpoint here) and is therefore exempt from the SCP's private-path denies.
     const functions = ofType('AWS::Lambda::Function');
-    const [ours, ...others] = functions.filter(([id]) => id.startsWith('PlatformInvocationLogging'));
-    expect(others).toEqual([]);
-    expect(ours[1].Properties.VpcConfig.SubnetIds.length).toBeGreaterThanOrEqual(2);
-    expect(functions.filter(([id]) => !id.startsWith('PlatformInvocationLogging')).map(([id]) => id).sort()).toEqual([
+    const deployTime = functions.filter(([id]) => /^Platform(InvocationLogging|ModelAccessPreflight)/.test(id));
+    expect(deployTime.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['PlatformInvocationLoggingHandlerFunction', 'PlatformModelAccessPreflightFunction']);
+    for (const [, fn] of deployTime) expect(fn.Properties.VpcConfig.SubnetIds.length).toBeGreaterThanOrEqual(2);
+    expect(functions.filter(([id]) => !deployTime.some(([d]) => d === id)).map(([id]) => id).sort()).toEqual([
       expect.stringMatching(/^CustomVpcRestrictDefaultSG/),
       expect.stringMatching(/^PlatformConfigRulesInvocationLoggingDriftFunction/),
     ]);
     const drift = functions.find(([id]) => id.startsWith('PlatformConfigRulesInvocationLoggingDriftFunction'))![1];
     const driftRole = drift.Properties.Role['Fn::GetAtt'][0];
-    const scp = JSON.stringify(synth.json.BedrockPlatform.Outputs.ServiceControlPolicy.Value);
-    expect(scp).toContain(driftRole);
+    expect(JSON.stringify(synth.json.BedrockPlatform.Outputs.ServiceControlPolicy.Value)).toContain(driftRole);
   });
 
   test('every stateful resource is kept on delete', () => {
