@@ -8,7 +8,8 @@
  *   (alive for any part of a period pays the whole period); at the end of the trace every throughput
  *   still alive is deleted;
  * - signals: the decision at minute t sees the demand of minutes up to t - signalDelayMinutes
- *   (CloudWatch's lag), as total tokens (pool + overflow) and a throttle count;
+ *   (CloudWatch's lag; default 3, as the Lambda shell reads 2 minutes behind), as total tokens (pool +
+ *   overflow) and a throttle count, shifted as the shell shifts them (reconcile.ts asOfNow);
  * - throttled minute: a minute whose demand exceeds the in-service capacity of that minute. The excess
  *   goes to on-demand (or a cross-Region profile): such a minute is served, partly on overflow, and is
  *   what we count — minutes, not tokens, and independent of how much overflowed.
@@ -19,6 +20,7 @@
  * the minute is served. O(minutes x window).
  */
 import { decide, DemandSample, PoolThroughput, resolveConfig, ScalerConfig } from '../../lambda/throughput-scaler/decide';
+import { asOfNow } from '../../lambda/throughput-scaler/reconcile';
 
 /** The service model and the pool's bounds, shared by the scaler, the oracle and static provisioning. */
 export interface BenchParams {
@@ -40,7 +42,8 @@ export const DEFAULT_BENCH_PARAMS: BenchParams = Object.freeze({
   tokensPerMuMinute: 100_000,
   creationDelayMinutes: 15,
   billingMinutes: 60,
-  signalDelayMinutes: 1,
+  // The Lambda shell reads CloudWatch 2 minutes behind (metricLagMinutes): the newest minute it sees is now - 3.
+  signalDelayMinutes: 3,
   unitSize: 1,
   minModelUnits: 1,
   maxModelUnits: 20,
@@ -144,7 +147,9 @@ export function simulate(demand: readonly number[], params: Partial<BenchParams>
     const committed = billed + alive.reduce((s, a) => s + Math.max(1, billedPeriods(a.createdAt, t, p.billingMinutes)) * a.modelUnits, 0);
     const d = decide({
       pool,
-      signals,
+      // As the Lambda shell does (lambda/throughput-scaler/reconcile.ts asOfNow): the newest minute
+      // it can see reads as the minute before now, so a delay postpones decisions, never starves them.
+      signals: asOfNow(signals, p.signalDelayMinutes - 1),
       config,
       now: t * MINUTE,
       modelUnitHoursUsed: committed * p.billingMinutes / 60,
