@@ -70,7 +70,9 @@ function alarmMetricCount(r: TemplateResource): number {
 }
 
 /** Resource types with a fixed charge we deliberately do not guess. */
-const UNPRICED = new Set(['Custom::BedrockProvisionedThroughput', 'AWS::DirectConnect::Connection']);
+// Provisioned throughput (and a scaler's pool, at least its minimum model units around the clock)
+// bills per model-unit-hour at the model's own price; a Direct Connect port at its speed and location.
+const UNPRICED = new Set(['Custom::BedrockProvisionedThroughput', 'Custom::BedrockThroughputPool', 'AWS::DirectConnect::Connection']);
 
 /** Estimates the fixed monthly cost of one CloudFormation template (as synthesized JSON). */
 export function estimateFixedMonthlyCost(template: TemplateJson): CostEstimate {

@@ -42,5 +42,6 @@ describe('estimateFixedMonthlyCost', () => {
 
   test('flags resources it will not guess', () => {
     expect(estimateFixedMonthlyCost({ Resources: { Pt: { Type: 'Custom::BedrockProvisionedThroughput' } } }).unpriced).toEqual(['Custom::BedrockProvisionedThroughput']);
+    expect(estimateFixedMonthlyCost({ Resources: { Pool: { Type: 'Custom::BedrockThroughputPool' } } }).unpriced).toEqual(['Custom::BedrockThroughputPool']);
   });
 });
