@@ -10,7 +10,8 @@ import { PlatformValidationError } from './core/errors';
 import { optionalConstruct } from './core/validate';
 import { PlatformKey, PlatformKeyProps } from './core/platform-key';
 import { AlertDestinationProps, AlertTopic, IAlertTopic } from './governance/alert-topic';
-import { BedrockAuditTrail, BedrockAuditTrailProps } from './governance/bedrock-audit-trail';
+import { BedrockAuditTrail, BedrockAuditTrailProps, IBedrockAuditTrail } from './governance/bedrock-audit-trail';
+import { HighRiskActivityAlerts } from './governance/high-risk-activity-alerts';
 import { ModelInvocationLogging, ModelInvocationLoggingProps } from './governance/model-invocation-logging';
 import { PlatformConfigRules, PlatformConfigRulesProps } from './governance/platform-config-rules';
 import { ModelAccessPreflight, ModelAccessPreflightProps } from './governance/model-access-preflight';
@@ -50,6 +51,11 @@ function monitorableModels(scope: Construct, models: readonly BedrockModel[]): B
       INVOCABLE_MODEL_KINDS.includes(m.kind) &&
       (m.region === undefined || Token.isUnresolved(region) || m.region === region),
   );
+}
+
+/** Whether the `audit` prop is an existing trail rather than the settings of a new one. */
+function isExistingTrail(audit: BedrockPlatformProps['audit']): audit is IBedrockAuditTrail {
+  return typeof audit === 'object' && audit !== null && typeof (audit as IBedrockAuditTrail).grantReadLogFiles === 'function';
 }
 
 /** What an auditor reads: the props of a {@link BedrockAuditorRole} that name the platform's records. */
@@ -161,10 +167,12 @@ export interface BedrockPlatformProps extends AlertDestinationProps {
   readonly network?: PlatformNetworkProps;
 
   /**
-   * CloudTrail trail and high-risk activity alerts; `false` for none.
+   * CloudTrail trail and high-risk activity alerts: settings of a new trail, an existing one (e.g. the
+   * organization trail, `BedrockAuditTrail.fromTrailAttributes`: then the platform creates no trail,
+   * only the high-risk alerts on the events it delivers), or `false` for neither.
    * @default a multi-Region trail with management and Bedrock data events, and alerts
    */
-  readonly audit?: Omit<BedrockAuditTrailProps, 'encryptionKey' | 'accessLogsBucket'> | false;
+  readonly audit?: Omit<BedrockAuditTrailProps, 'encryptionKey' | 'accessLogsBucket'> | IBedrockAuditTrail | false;
 
   /**
    * Model invocation logging. The setting is one per account and Region: a second platform in the
@@ -279,7 +287,11 @@ export class BedrockPlatform extends Construct {
   public readonly privateLink?: BedrockPrivateLink;
   /** Path 3, when asked for. */
   public readonly directConnect?: DirectConnectPath;
-  /** The audit trail and alerts, unless turned off. */
+  /** The trail the platform relies on: the one it created (`audit`) or the existing one it was given. */
+  public readonly trail?: IBedrockAuditTrail;
+  /** High-risk alerts on an existing trail's events, when `audit` is an existing trail. */
+  public readonly highRiskAlerts?: HighRiskActivityAlerts;
+  /** The audit trail and alerts it created, unless turned off or given an existing trail. */
   public readonly audit?: BedrockAuditTrail;
   /** Model invocation logging, unless turned off. */
   public readonly invocationLogging?: ModelInvocationLogging;
@@ -320,7 +332,8 @@ export class BedrockPlatform extends Construct {
     }
     const encryptionKey = this.encryptionKey;
     // An access-log bucket only when a bucket of the platform writes to it (an unused one is a finding).
-    const hasBuckets = props.audit !== false || props.invocationLogging !== false || props.knowledgeBase !== undefined;
+    const existingTrail = isExistingTrail(props.audit) ? props.audit : undefined;
+    const hasBuckets = (props.audit !== false && !existingTrail) || props.invocationLogging !== false || props.knowledgeBase !== undefined;
     if (props.accessLogsBucket) {
       this.accessLogsBucket = props.accessLogsBucket;
     } else if (hasBuckets) {
@@ -365,8 +378,11 @@ export class BedrockPlatform extends Construct {
           ? given
           : new PolicyGuardrail(this, 'Guardrail', { ...GuardrailPresets.balanced(), encryptionKey, ...(given as PolicyGuardrailProps | undefined) });
     }
-    if (props.audit !== false) {
-      this.audit = new BedrockAuditTrail(this, 'Audit', { alertTopic: props.alertTopic, alertEmails: props.alertEmails, ...props.audit, encryptionKey, accessLogsBucket });
+    if (existingTrail) {
+      this.trail = existingTrail;
+    } else if (props.audit !== false) {
+      this.audit = new BedrockAuditTrail(this, 'Audit', { alertTopic: props.alertTopic, alertEmails: props.alertEmails, ...(props.audit as BedrockAuditTrailProps | undefined), encryptionKey, accessLogsBucket });
+      this.trail = this.audit;
     }
     if (props.invocationLogging !== false) {
       // On a private path the deploy-time handler runs in the endpoint subnets, and the network
@@ -387,6 +403,9 @@ export class BedrockPlatform extends Construct {
         privateLink.addSupportEndpointsFor(this.invocationLogging);
         privateLink.allowClients(...this.invocationLogging.handler.securityGroups);
       }
+    }
+    if (existingTrail) {
+      this.highRiskAlerts = new HighRiskActivityAlerts(this, 'HighRiskAlerts', { alertTopic: this.alertTopic(props), encryptionKey });
     }
     if (props.preflight) {
       const privateLink = this.privateLink;
@@ -420,7 +439,7 @@ export class BedrockPlatform extends Construct {
         ...props.configRules,
         encryptionKey,
         invocationLogging: this.invocationLogging,
-        trail: this.audit,
+        trail: this.trail,
         buckets: [this.audit?.bucket, this.invocationLogging?.bucket, this.knowledgeBase?.documentsBucket, this.accessLogsBucket].filter((b): b is s3.IBucket => b !== undefined),
         // BedrockFeature values are the endpoint services' short names.
         ...(this.privateLink ? { vpc: this.privateLink.vpc, endpointServices: this.privateLink.features } : {}),
@@ -488,7 +507,7 @@ export class BedrockPlatform extends Construct {
    * Lists are empty for parts that are turned off.
    */
   public auditedResources(): AuditedResources {
-    const audit = this.audit;
+    const audit = this.trail;
     const logging = this.invocationLogging;
     return {
       encryptionKey: this.encryptionKey,

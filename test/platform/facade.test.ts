@@ -1,9 +1,10 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { BedrockAuditorRole, BedrockPlatform, PersonaTrust } from '../../lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { BedrockAuditorRole, BedrockAuditTrail, BedrockPlatform, PersonaTrust } from '../../lib';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
-import { synthesize } from '../kit/synth';
+import { cdkJsonContext, synthesize } from '../kit/synth';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 let platforms: Record<string, BedrockPlatform> = {};
@@ -122,5 +123,20 @@ describe('BedrockPlatform facade', () => {
     const noPrivate = stack();
     expect(() => new BedrockPlatform(noPrivate, 'P', { network: { vpc: vpcOf(noPrivate), privateLink: false } })).toThrow(/invalid network\.vpc .*network\.privateLink is false/);
     expect(() => new BedrockPlatform(stack(), 'P', { network: { vpc: 'vpc-0a1b2c3d4e5f60718' as any } })).toThrow(/invalid network\.vpc "vpc-0a1b2c3d4e5f60718".*Must be a VPC \(ec2\.IVpc\): import it first/);
+  });
+
+  test('audit: an existing trail (e.g. the organization trail): no trail is created; alerts, Config rules and auditors use it', () => {
+    const stack = new Stack(new App({ context: cdkJsonContext() }), 'OrgTrail', { env: ENV });
+    const bucket = s3.Bucket.fromBucketName(stack, 'OrgTrailBucket', 'org-trail-logs-111111111111');
+    const trail = BedrockAuditTrail.fromTrailAttributes(stack, 'OrgTrail', { trailArn: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail', bucket });
+    const platform = new BedrockPlatform(stack, 'Platform', { audit: trail, monitoring: false });
+    expect(platform.audit).toBeUndefined();
+    expect(platform.trail).toBe(trail);
+    expect(platform.auditedResources().trailArns).toEqual(['arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail']);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    // High-risk alerts on the events the existing trail delivers, to the platform's one topic.
+    expect(Object.keys(template.findResources('AWS::Events::Rule')).filter((id) => id.startsWith('PlatformHighRiskAlerts')).length).toBeGreaterThan(0);
+    template.hasResourceProperties('AWS::Config::ConfigRule', { Source: { SourceIdentifier: 'CLOUD_TRAIL_ENABLED' }, InputParameters: { s3BucketName: 'org-trail-logs-111111111111' } });
   });
 });
