@@ -13,7 +13,7 @@ import { AlertDestinationProps, AlertTopic, IAlertTopic } from './governance/ale
 import { BedrockAuditTrail, BedrockAuditTrailProps, IBedrockAuditTrail } from './governance/bedrock-audit-trail';
 import { HighRiskActivityAlerts } from './governance/high-risk-activity-alerts';
 import { ModelInvocationLogging, ModelInvocationLoggingProps } from './governance/model-invocation-logging';
-import { PlatformConfigRules, PlatformConfigRulesProps } from './governance/platform-config-rules';
+import { platformConfigRules, PlatformConfigRules, PlatformConfigRulesProps } from './governance/platform-config-rules';
 import { ModelAccessPreflight, ModelAccessPreflightProps } from './governance/model-access-preflight';
 import { BedrockMonitoring, BedrockMonitoringProps } from './observability/bedrock-monitoring';
 import { BedrockBudget, BedrockBudgetProps } from './observability/bedrock-budget';
@@ -435,12 +435,11 @@ export class BedrockPlatform extends Construct {
       this.knowledgeBase = new SecureKnowledgeBase(this, 'KnowledgeBase', { ...props.knowledgeBase, encryptionKey, accessLogsBucket, alertTopic: this.alertTopic(props) });
     }
     if (props.configRules !== false) {
-      this.configRules = new PlatformConfigRules(this, 'ConfigRules', {
-        ...props.configRules,
+      this.configRules = platformConfigRules(this, props.configRules, {
         encryptionKey,
         invocationLogging: this.invocationLogging,
         trail: this.trail,
-        buckets: [this.audit?.bucket, this.invocationLogging?.bucket, this.knowledgeBase?.documentsBucket, this.accessLogsBucket].filter((b): b is s3.IBucket => b !== undefined),
+        buckets: [this.audit?.bucket, this.invocationLogging?.bucket, this.knowledgeBase?.documentsBucket, this.accessLogsBucket],
         // BedrockFeature values are the endpoint services' short names.
         ...(this.privateLink ? { vpc: this.privateLink.vpc, endpointServices: this.privateLink.features } : {}),
         alertTopic: this.alertTopic(props),

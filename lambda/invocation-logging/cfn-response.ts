@@ -5,7 +5,8 @@
 import * as http from 'http';
 import * as https from 'https';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { responseUrlProblem } from './logic';
+import { failureReason, responseUrlProblem, RetryPolicy } from './logic';
+import { RetryClock, withRetries } from './retry';
 
 /** CloudFormation's limit on the whole response document. */
 const MAX_BODY_BYTES = 4096;
@@ -88,4 +89,35 @@ export function putResponse(responseUrl: string, body: string, timeoutMs = 10000
     request.on('error', settle);
     request.end(body);
   });
+}
+
+/** How {@link answerCloudFormation} retries the reply, and where it logs. */
+export interface AnswerOptions {
+  readonly policy: RetryPolicy;
+  /** Clock time after which no further attempt starts (the first always does: better late than never). */
+  readonly deadline: number;
+  readonly clock: RetryClock;
+  readonly log: (entry: Record<string, unknown>) => void;
+}
+
+/**
+ * Sends `outcome` for `event` to `responseUrl`, retried within the deadline, and logs that it did.
+ * Throws when it could not: the invocation then fails, so the event lands in the dead-letter queue,
+ * and CloudFormation waits for its service timeout.
+ */
+export async function answerCloudFormation(
+  event: ResponseTarget,
+  responseUrl: string,
+  outcome: { status: 'SUCCESS' | 'FAILED'; physicalId: string; reason?: string; data?: Record<string, string> },
+  options: AnswerOptions,
+): Promise<void> {
+  const { log } = options;
+  const body = responseBody(event, outcome);
+  try {
+    await withRetries('CloudFormation response', (attempt) => putResponse(responseUrl, body, attempt.timeoutMs), { ...options, alwaysTryOnce: true });
+  } catch (error) {
+    log({ level: 'ERROR', message: 'could not send the response to CloudFormation', error: failureReason(error) });
+    throw error;
+  }
+  log({ level: 'INFO', message: 'answered CloudFormation', status: outcome.status, reason: outcome.reason });
 }

@@ -11,7 +11,7 @@ import {
   PutModelInvocationLoggingConfigurationCommand,
 } from '@aws-sdk/client-bedrock';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { putResponse, responseBody } from './cfn-response';
+import { answerCloudFormation } from './cfn-response';
 import {
   BEDROCK_TIMEOUTS,
   configurationOrUndefined,
@@ -196,21 +196,7 @@ export function createHandler(deps: HandlerDependencies) {
       outcome = { status: 'FAILED', physicalId, reason: `internal error of the handler: ${failureReason(error)}` };
     }
 
-    const body = responseBody(raw, outcome);
-    try {
-      await withRetries('CloudFormation response', (attempt) => putResponse(responseUrl, body, attempt.timeoutMs), {
-        policy: responsePolicy,
-        deadline: limits.response,
-        clock,
-        log,
-        alwaysTryOnce: true,
-      });
-    } catch (error) {
-      // The invocation fails, so the event lands in the dead-letter queue; CloudFormation waits for its service timeout.
-      log({ level: 'ERROR', message: 'could not send the response to CloudFormation', error: failureReason(error) });
-      throw error;
-    }
-    log({ level: 'INFO', message: 'answered CloudFormation', status: outcome.status, reason: outcome.reason });
+    await answerCloudFormation(raw, responseUrl, outcome, { policy: responsePolicy, deadline: limits.response, clock, log });
     return outcome;
   };
 }

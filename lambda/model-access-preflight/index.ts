@@ -7,9 +7,9 @@
  * bundled on its own): SDK timeouts, retries within a deadline, a watchdog that answers before the
  * function would end, and exactly one answer per event.
  */
-import { BedrockClient, BedrockClientConfig } from '@aws-sdk/client-bedrock';
-import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { putResponse, responseBody } from '../invocation-logging/cfn-response';
+import { BedrockClient } from '@aws-sdk/client-bedrock';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { answerCloudFormation } from '../invocation-logging/cfn-response';
 import {
   BEDROCK_TIMEOUTS,
   DEFAULT_RETRY_POLICY,
@@ -25,6 +25,7 @@ import {
   watchdogReason,
 } from '../invocation-logging/logic';
 import { REAL_CLOCK, RetryClock, withRetries } from '../invocation-logging/retry';
+import { bedrockClientFactory, HandlerContext, jsonLog, raceWatchdog, remainingTimeMs } from '../shared/handler-shell';
 import { runPreflight } from './gather';
 import { failureSummary, modelsFromProperties, PHYSICAL_ID, summaryLine } from './logic';
 
@@ -40,7 +41,7 @@ export interface HandlerDependencies {
   readonly log?: (entry: Record<string, unknown>) => void;
 }
 
-export type HandlerContext = Pick<Context, 'getRemainingTimeInMillis'>;
+export type { HandlerContext };
 
 export interface Outcome {
   readonly status: 'SUCCESS' | 'FAILED';
@@ -49,21 +50,8 @@ export interface Outcome {
   readonly data?: Record<string, string>;
 }
 
-const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
-
 /** The Bedrock client: SDK timeouts so no call hangs, no SDK retries (withRetries retries, within the deadline). */
-export function createBedrockClient(timeouts: { connectionTimeoutMs: number; requestTimeoutMs: number } = BEDROCK_TIMEOUTS, config: BedrockClientConfig = {}): BedrockClient {
-  return new BedrockClient({
-    maxAttempts: 1,
-    requestHandler: {
-      connectionTimeout: timeouts.connectionTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-      socketTimeout: timeouts.requestTimeoutMs,
-    },
-    ...config,
-  });
-}
+export const createBedrockClient = bedrockClientFactory(BEDROCK_TIMEOUTS);
 
 export function createHandler(deps: HandlerDependencies) {
   const clock = deps.clock ?? REAL_CLOCK;
@@ -95,28 +83,19 @@ export function createHandler(deps: HandlerDependencies) {
   async function checkWithinDeadline(event: CloudFormationCustomResourceEvent, limits: Deadlines, startedAt: number): Promise<Outcome> {
     const physicalId = event.RequestType === 'Create' ? PHYSICAL_ID : event.PhysicalResourceId;
     const progress: { step?: string } = {};
-    const abandon = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const watchdog = new Promise<Outcome>((resolve) => {
-      timer = setTimeout(
-        () => {
-          abandon.abort();
-          log({ level: 'ERROR', message: 'deadline reached with a call pending; abandoned it', step: progress.step });
-          resolve({ status: 'FAILED', physicalId, reason: watchdogReason(progress.step, clock.now() - startedAt) });
-        },
-        Math.max(0, limits.watchdog - clock.now()),
-      );
-    });
-    const work = check(event, limits.calls, abandon.signal, progress).catch((error: unknown): Outcome => {
-      const reason = `The model access preflight could not complete: ${explainFailure(error)}`;
-      if (!abandon.signal.aborted) log({ level: 'ERROR', message: 'request failed', requestType: event.RequestType, error: reason });
-      return { status: 'FAILED', physicalId, reason };
-    });
-    try {
-      return await Promise.race([work, watchdog]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return raceWatchdog<Outcome>(
+      Math.max(0, limits.watchdog - clock.now()),
+      (signal) =>
+        check(event, limits.calls, signal, progress).catch((error: unknown): Outcome => {
+          const reason = `The model access preflight could not complete: ${explainFailure(error)}`;
+          if (!signal.aborted) log({ level: 'ERROR', message: 'request failed', requestType: event.RequestType, error: reason });
+          return { status: 'FAILED', physicalId, reason };
+        }),
+      () => {
+        log({ level: 'ERROR', message: 'deadline reached with a call pending; abandoned it', step: progress.step });
+        return { status: 'FAILED', physicalId, reason: watchdogReason(progress.step, clock.now() - startedAt) };
+      },
+    );
   }
 
   return async function handler(rawEvent: CloudFormationCustomResourceEvent | unknown, context?: HandlerContext): Promise<Outcome> {
@@ -135,7 +114,7 @@ export function createHandler(deps: HandlerDependencies) {
     let limits: Deadlines = deadlines(startedAt, undefined, budget);
     let outcome: Outcome;
     try {
-      limits = deadlines(startedAt, typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined, budget);
+      limits = deadlines(startedAt, remainingTimeMs(context), budget);
       if (checked.kind === 'invalid') {
         log({ level: 'ERROR', message: 'malformed event', error: checked.reason });
         outcome = { status: 'FAILED', physicalId: fallbackId, reason: checked.reason };
@@ -147,20 +126,7 @@ export function createHandler(deps: HandlerDependencies) {
       outcome = { status: 'FAILED', physicalId: fallbackId, reason: `internal error of the handler: ${failureReason(error)}` };
     }
 
-    const body = responseBody(raw, outcome);
-    try {
-      await withRetries('CloudFormation response', (attempt) => putResponse(responseUrl, body, attempt.timeoutMs), {
-        policy: responsePolicy,
-        deadline: limits.response,
-        clock,
-        log,
-        alwaysTryOnce: true,
-      });
-    } catch (error) {
-      log({ level: 'ERROR', message: 'could not send the response to CloudFormation', error: failureReason(error) });
-      throw error;
-    }
-    log({ level: 'INFO', message: 'answered CloudFormation', status: outcome.status, reason: outcome.reason });
+    await answerCloudFormation(raw, responseUrl, outcome, { policy: responsePolicy, deadline: limits.response, clock, log });
     return outcome;
   };
 }

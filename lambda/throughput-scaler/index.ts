@@ -29,10 +29,11 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { putResponse, responseBody } from '../invocation-logging/cfn-response';
 import { isRetryable, RESPONSE_RETRY_POLICY, RetryPolicy } from '../invocation-logging/logic';
 import { Attempt, REAL_CLOCK, RetryClock, withRetries } from '../invocation-logging/retry';
+import { HandlerContext, jsonLog, raceWatchdog, remainingTimeMs } from '../shared/handler-shell';
 import { decide, PoolThroughput, resolveConfig, ScalingDecision } from './decide';
 import {
   advanceState,
@@ -87,7 +88,7 @@ export interface HandlerDependencies {
   readonly respond?: (url: string, body: string, timeoutMs: number) => Promise<void>;
 }
 
-export type HandlerContext = Pick<Context, 'getRemainingTimeInMillis'>;
+export type { HandlerContext };
 
 /** What one run did (returned for tests and logs). */
 export interface RunResult extends RunOutcome {
@@ -103,7 +104,6 @@ export class DeadlineError extends Error {
   }
 }
 
-const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
 const describe = (e: unknown) => {
   const err = e as { name?: string; message?: string; lastError?: { name?: string; message?: string } };
   const inner = err?.name === 'DeadlineReachedError' && err.lastError ? err.lastError : err;
@@ -132,22 +132,16 @@ export function createHandler(deps: HandlerDependencies) {
 
   /** Runs `work` with every call retried until a deadline under the function's timeout, and a watchdog that abandons a hung one. */
   async function withinDeadline<T>(context: HandlerContext | undefined, work: (c: Calls) => Promise<T>): Promise<T> {
-    const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? Math.max(0, context.getRemainingTimeInMillis()) : FALLBACK_REMAINING_MS;
+    const remaining = Math.max(0, remainingTimeMs(context) ?? FALLBACK_REMAINING_MS);
     const watchdogMs = Math.max(0, remaining - reserveMs);
-    const abandon = new AbortController();
     const progress: { step?: string } = {};
-    let timer: NodeJS.Timeout | undefined;
-    const watchdog = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abandon.abort();
-        reject(new DeadlineError(progress.step));
-      }, watchdogMs);
-    });
-    try {
-      return await Promise.race([work(calls(clock.now() + watchdogMs - 1_000, abandon.signal, progress)), watchdog]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return raceWatchdog(
+      watchdogMs,
+      (signal) => work(calls(clock.now() + watchdogMs - 1_000, signal, progress)),
+      () => {
+        throw new DeadlineError(progress.step);
+      },
+    );
   }
 
   type Calls = ReturnType<typeof calls>;
@@ -464,7 +458,7 @@ export function createHandler(deps: HandlerDependencies) {
     let outcome: { status: 'SUCCESS' | 'FAILED'; physicalId: string; reason?: string };
     try {
       // The drain stops 25 s earlier than a run would: the reply to CloudFormation needs that time.
-      const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : FALLBACK_REMAINING_MS;
+      const remaining = remainingTimeMs(context) ?? FALLBACK_REMAINING_MS;
       if (event.RequestType === 'Delete') await withinDeadline({ getRemainingTimeInMillis: () => remaining - 25_000 }, (c) => drain(c, poolName));
       outcome = { status: 'SUCCESS', physicalId: poolName };
     } catch (e) {

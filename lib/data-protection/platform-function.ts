@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Reference, RemovalPolicy, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -140,4 +140,103 @@ export function allowFunctionNetworkInterfaces(
     id: wildcardResourceFinding(policy, interfaces),
     reason: "Lambda creates the function's network interfaces at deploy time, so their IDs cannot be known in the template; creation is limited to the function's own subnets and security groups.",
   });
+}
+
+/**
+ * Control Tower's lambda_inside_vpc_check (CT.LAMBDA.PR.3) accepts a subnet or security group id
+ * only as a literal or as a Ref / GetAtt to a subnet or security group of the same template (see its
+ * rule, ct-lambda-pr-3.guard: check_local_references). A VPC of another stack reaches this template
+ * as Fn::ImportValue or Fn::GetStackOutput, which the rule cannot follow: the function is in the VPC
+ * all the same. Acknowledged on `fn`, and only when an id of its network is such a reference.
+ */
+export function acknowledgeUncheckableNetwork(
+  fn: IConstruct,
+  vpc: ec2.IVpc,
+  vpcSubnets: ec2.SubnetSelection | undefined,
+  securityGroups: readonly ec2.ISecurityGroup[],
+): void {
+  const ids = [...vpc.selectSubnets(vpcSubnets).subnetIds, ...securityGroups.map((g) => g.securityGroupId)];
+  const foreign = ids.filter((id) => !isLiteralOrLocalReference(fn, id));
+  if (foreign.length === 0) return;
+  const stacks = [...new Set(foreign.flatMap((id) => referencedStacks(fn, id)))];
+  Validations.of(fn).acknowledge({
+    id: 'ControlTower::lambda_inside_vpc_check',
+    reason:
+      `The function runs in the subnets given in vpc / vpcSubnets, which reach this template as ${stacks.length ? `references to stack ${stacks.join(', ')} (cross-stack references)` : 'imported values or parameters'}; ` +
+      'the Control Tower rule accepts only literal ids or references to subnets and security groups of the same template, so it cannot see that VpcConfig is set.',
+  });
+}
+
+/** The tokens of a string id (empty for a literal). */
+function tokensOf(id: string) {
+  return Tokenization.reverseString(id).tokens;
+}
+
+/** True when `id` is a literal, or only references to EC2 subnets / security groups of `scope`'s own stack. */
+function isLiteralOrLocalReference(scope: IConstruct, id: string): boolean {
+  const stack = Stack.of(scope);
+  return tokensOf(id).every((t) => t instanceof Reference && CfnResource.isCfnResource(t.target) && Stack.of(t.target) === stack && /^AWS::EC2::(Subnet|SecurityGroup)$/.test(t.target.cfnResourceType));
+}
+
+/** The other stacks whose resources `id` references. */
+function referencedStacks(scope: IConstruct, id: string): string[] {
+  const stack = Stack.of(scope);
+  return tokensOf(id)
+    .filter((t): t is Reference => t instanceof Reference && Stack.of(t.target) !== stack)
+    .map((t) => Stack.of(t.target).stackName);
+}
+
+/** What {@link customResourceFunction} builds a custom-resource function from. */
+export interface CustomResourceFunctionProps {
+  /** The function's one managed policy: its calls, {@link logAndTraceStatements} and {@link deadLetterStatements}. */
+  readonly policy: iam.ManagedPolicy;
+  readonly logGroup: logs.ILogGroup;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** Description of the role (construct id `Role`). */
+  readonly roleDescription: string;
+  /** VPC to run the function in; without one, `outsideVpcReason` acknowledges the in-VPC rules. */
+  readonly vpc?: ec2.IVpc;
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** Security groups in `vpc`; without them, an {@link httpsOnlySecurityGroup} described by `securityGroupDescription` and `egressDescription`. */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  readonly securityGroupDescription: string;
+  readonly egressDescription: string;
+  /** The actions of the policy that take Resource `*` (the network reads are added when in a VPC), and what scopes the rest, for the IAM5 acknowledgement. */
+  readonly wildcardActions: string;
+  readonly wildcardNote?: string;
+  /** Why the function may run outside a VPC. */
+  readonly outsideVpcReason: string;
+  /** The rest of the function (construct id `Function`): description, code, handler, timeout, concurrency, retries. */
+  readonly functionProps: Omit<lambda.FunctionProps, keyof ReturnType<typeof platformFunctionProps> | 'vpc' | 'vpcSubnets' | 'securityGroups'>;
+}
+
+/**
+ * The role, security group (in a VPC) and function of a custom resource, in `scope`, after the
+ * recipe: every permission in `policy`, the network interface permissions in a VPC, the compliance
+ * acknowledgements, and the function created after its policy.
+ */
+export function customResourceFunction(scope: Construct, props: CustomResourceFunctionProps): { role: iam.Role; securityGroups: ec2.ISecurityGroup[]; function: lambda.Function } {
+  const { policy, vpc } = props;
+  const role = new iam.Role(scope, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: props.roleDescription, managedPolicies: [policy] });
+  const securityGroups = vpc ? (props.securityGroups ?? [httpsOnlySecurityGroup(scope, vpc, props.securityGroupDescription, props.egressDescription)]) : [];
+  if (vpc) allowFunctionNetworkInterfaces(policy, vpc, props.vpcSubnets, securityGroups);
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason:
+      props.wildcardActions +
+      (vpc ? ', ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets' : '') +
+      ` have no resource type in the Service Authorization Reference, so IAM accepts only Resource "*" for them${props.wildcardNote ?? ''}.`,
+  });
+  const fn = new lambda.Function(scope, 'Function', {
+    // Every permission is in the managed policy.
+    ...platformFunctionProps(role, props.logGroup, props.deadLetterQueue),
+    ...props.functionProps,
+    vpc,
+    vpcSubnets: vpc ? props.vpcSubnets : undefined,
+    securityGroups: vpc ? securityGroups : undefined,
+  });
+  fn.node.addDependency(policy);
+  if (vpc) acknowledgeUncheckableNetwork(fn, vpc, props.vpcSubnets, securityGroups);
+  else acknowledgeOutsideVpc(fn, props.outsideVpcReason);
+  return { role, securityGroups, function: fn };
 }

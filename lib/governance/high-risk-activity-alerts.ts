@@ -153,12 +153,7 @@ export class HighRiskActivityAlerts extends Construct {
           activity,
           eventName: events.EventField.fromPath('$.detail.eventName'),
           principal: events.EventField.fromPath('$.detail.userIdentity.arn'),
-          errorCode: events.EventField.fromPath('$.detail.errorCode'),
-          account: events.EventField.account,
-          region: events.EventField.region,
-          time: events.EventField.time,
-          requestParameters: events.EventField.fromPath('$.detail.requestParameters'),
-          eventId: events.EventField.fromPath('$.detail.eventID'),
+          ...investigationFields(),
         });
         const target = info;
         info.addTarget({ bind: () => ({ arn: this.alertTopic.topicArn, input, deadLetterConfig: { arn: this.deadLetterQueue.queueArn } }) });
@@ -206,11 +201,18 @@ function alertMessage(activity: HighRiskActivity, summary: string): events.RuleT
     eventSource: events.EventField.fromPath('$.detail.eventSource'),
     principal: events.EventField.fromPath('$.detail.userIdentity.arn'),
     sourceIpAddress: events.EventField.fromPath('$.detail.sourceIPAddress'),
+    ...investigationFields(),
+  });
+}
+
+/** The fields of a CloudTrail event every alert and information message ends with: the outcome, where and when, and the request. */
+function investigationFields() {
+  return {
     errorCode: events.EventField.fromPath('$.detail.errorCode'),
     account: events.EventField.account,
     region: events.EventField.region,
     time: events.EventField.time,
     requestParameters: events.EventField.fromPath('$.detail.requestParameters'),
     eventId: events.EventField.fromPath('$.detail.eventID'),
-  });
+  };
 }

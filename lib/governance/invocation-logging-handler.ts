@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Reference, RemovalPolicy, Stack, Tokenization, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { bundledHandlerCode } from '../core/bundled-code';
 import { SupportEndpoint } from '../core/endpoint-needs';
 import { requireIntegerInRange } from '../core/validate';
@@ -94,48 +94,31 @@ export class InvocationLoggingHandler extends Construct {
         ...platformFunction.deadLetterStatements(this.deadLetterQueue, props.encryptionKey),
       ],
     });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Bedrock model invocation logging custom resource handler',
-      managedPolicies: [this.policy],
-    });
-
-    this.securityGroups = props.vpc
-      ? (props.securityGroups ?? [platformFunction.httpsOnlySecurityGroup(this, props.vpc, 'Bedrock invocation logging handler: outbound HTTPS only', 'HTTPS to the Bedrock and S3 endpoints')])
-      : [];
-    if (props.vpc) platformFunction.allowFunctionNetworkInterfaces(this.policy, props.vpc, props.vpcSubnets, this.securityGroups);
-    Validations.of(this.policy).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'bedrock:Get/Put/DeleteModelInvocationLoggingConfiguration and xray:PutTraceSegments/PutTelemetryRecords' +
-        (props.vpc ? ', ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets' : '') +
-        ' have no resource type in the Service Authorization Reference, so IAM accepts only Resource "*" for them.',
-    });
-
-    this.function = new lambda.Function(this, 'Function', {
-      // Every permission is in the managed policy above.
-      ...platformFunction.platformFunctionProps(this.role, this.logGroup, this.deadLetterQueue),
-      description: 'Sets Amazon Bedrock model invocation logging for CloudFormation, and restores the previous setting on delete',
-      code: bundledHandlerCode('invocation-logging'),
-      handler: 'index.handler',
-      // The handler keeps 30 s of this for its reply to CloudFormation: Bedrock calls and retries
-      // stop at that deadline, and a watchdog answers FAILED if one still hangs.
-      timeout: Duration.minutes(3),
-      reservedConcurrentExecutions: reserved,
-      // A retried custom-resource event could record our own configuration as "previous": no retries.
-      retryAttempts: 0,
+    ({ role: this.role, securityGroups: this.securityGroups, function: this.function } = platformFunction.customResourceFunction(this, {
+      policy: this.policy,
+      logGroup: this.logGroup,
+      deadLetterQueue: this.deadLetterQueue,
+      roleDescription: 'Bedrock model invocation logging custom resource handler',
       vpc: props.vpc,
-      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
-      securityGroups: props.vpc ? this.securityGroups : undefined,
-    });
-    this.function.node.addDependency(this.policy);
-    if (props.vpc) this.acknowledgeUncheckableNetwork(props.vpc, props.vpcSubnets);
-    if (!props.vpc) {
-      platformFunction.acknowledgeOutsideVpc(
-        this.function,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+      securityGroupDescription: 'Bedrock invocation logging handler: outbound HTTPS only',
+      egressDescription: 'HTTPS to the Bedrock and S3 endpoints',
+      wildcardActions: 'bedrock:Get/Put/DeleteModelInvocationLoggingConfiguration and xray:PutTraceSegments/PutTelemetryRecords',
+      outsideVpcReason:
         'The handler runs only during deployments and calls only the Bedrock control plane and CloudFormation\'s pre-signed S3 URL; it holds no data. Pass vpc to run it in private subnets.',
-      );
-    }
+      functionProps: {
+        description: 'Sets Amazon Bedrock model invocation logging for CloudFormation, and restores the previous setting on delete',
+        code: bundledHandlerCode('invocation-logging'),
+        handler: 'index.handler',
+        // The handler keeps 30 s of this for its reply to CloudFormation: Bedrock calls and retries
+        // stop at that deadline, and a watchdog answers FAILED if one still hangs.
+        timeout: Duration.minutes(3),
+        reservedConcurrentExecutions: reserved,
+        // A retried custom-resource event could record our own configuration as "previous": no retries.
+        retryAttempts: 0,
+      },
+    }));
   }
 
   /**
@@ -167,43 +150,4 @@ export class InvocationLoggingHandler extends Construct {
       }),
     );
   }
-
-  /**
-   * Control Tower's lambda_inside_vpc_check (CT.LAMBDA.PR.3) accepts a subnet or security group
-   * id only as a literal or as a Ref / GetAtt to a subnet or security group of the same template
-   * (see its rule, ct-lambda-pr-3.guard: check_local_references). A VPC of another stack reaches
-   * this template as Fn::ImportValue or Fn::GetStackOutput, which the rule cannot follow: the function is in the VPC all
-   * the same. Acknowledged on this function, and only when an id is such a reference.
-   */
-  private acknowledgeUncheckableNetwork(vpc: ec2.IVpc, vpcSubnets: ec2.SubnetSelection | undefined): void {
-    const ids = [...vpc.selectSubnets(vpcSubnets).subnetIds, ...this.securityGroups.map((g) => g.securityGroupId)];
-    const foreign = ids.filter((id) => !isLiteralOrLocalReference(this, id));
-    if (foreign.length === 0) return;
-    const stacks = [...new Set(foreign.flatMap((id) => referencedStacks(this, id)))];
-    Validations.of(this.function).acknowledge({
-      id: 'ControlTower::lambda_inside_vpc_check',
-      reason:
-        `The function runs in the subnets given in vpc / vpcSubnets, which reach this template as ${stacks.length ? `references to stack ${stacks.join(', ')} (cross-stack references)` : 'imported values or parameters'}; ` +
-        'the Control Tower rule accepts only literal ids or references to subnets and security groups of the same template, so it cannot see that VpcConfig is set.',
-    });
-  }
-}
-
-/** The tokens of a string id (empty for a literal). */
-function tokensOf(id: string) {
-  return Tokenization.reverseString(id).tokens;
-}
-
-/** True when `id` is a literal, or only references to EC2 subnets / security groups of `scope`'s own stack. */
-function isLiteralOrLocalReference(scope: IConstruct, id: string): boolean {
-  const stack = Stack.of(scope);
-  return tokensOf(id).every((t) => t instanceof Reference && CfnResource.isCfnResource(t.target) && Stack.of(t.target) === stack && /^AWS::EC2::(Subnet|SecurityGroup)$/.test(t.target.cfnResourceType));
-}
-
-/** The other stacks whose resources `id` references. */
-function referencedStacks(scope: IConstruct, id: string): string[] {
-  const stack = Stack.of(scope);
-  return tokensOf(id)
-    .filter((t): t is Reference => t instanceof Reference && Stack.of(t.target) !== stack)
-    .map((t) => Stack.of(t.target).stackName);
 }

@@ -1,19 +1,18 @@
-import { CfnResource, CustomResource, Duration, Reference, RemovalPolicy, Stack, Tokenization, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { BedrockModel, BedrockModelKind, bedrockArn, foundationModelArn, requireModels } from '../core/bedrock-model';
-import { bundledHandlerCode, PLATFORM_LAMBDA_RUNTIME } from '../core/bundled-code';
+import { bundledHandlerCode } from '../core/bundled-code';
 import { IVpcEndpointConsumer, recordRequiredEndpoints, SupportEndpoint } from '../core/endpoint-needs';
 import { PlatformValidationError } from '../core/errors';
 import { PlatformKey } from '../core/platform-key';
 import { optionalKey, requireIntegerInRange, requireProps } from '../core/validate';
-import { wildcardResourceFinding } from '../core/wildcard-acknowledgement';
+import * as platformFunction from '../data-protection/platform-function';
 import { SecureLogGroup } from '../data-protection/secure-log-group';
 
 /** Properties of a {@link ModelAccessPreflight}. */
@@ -121,21 +120,7 @@ export class ModelAccessPreflight extends Construct implements IVpcEndpointConsu
 
     this.logGroup = new SecureLogGroup(this, 'Logs', { encryptionKey, removalPolicy: props.removalPolicy });
     // Holds CloudFormation events that could not be answered; nothing else, so it need not outlive the stack.
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // Terminal: no queue may redrive into it, and it needs no dead-letter queue of its own (CT.SQS.PR.1).
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    for (const ruleId of ['Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
-      Validations.of(this.deadLetterQueue).acknowledge({
-        id: ruleId,
-        reason: 'This queue is itself the terminal dead-letter queue of the preflight handler (Lambda writes to it; no queue may redrive into it); a further redrive would only move the same failed events elsewhere.',
-      });
-    }
+    this.deadLetterQueue = platformFunction.terminalDeadLetterQueue(this, encryptionKey, 'the preflight handler');
 
     const unique = (xs: string[]) => [...new Set(xs)];
     const checkedHere = (m: BedrockModel) => m.region === undefined || m.region === stack.region;
@@ -167,69 +152,36 @@ export class ModelAccessPreflight extends Construct implements IVpcEndpointConsu
         ...(foundationModels.length ? [new iam.PolicyStatement({ sid: 'DescribeFoundationModels', actions: ['bedrock:GetFoundationModel'], resources: foundationModels })] : []),
         ...(profiles.length ? [new iam.PolicyStatement({ sid: 'DescribeInferenceProfiles', actions: ['bedrock:GetInferenceProfile'], resources: profiles })] : []),
         ...(provisioned.length ? [new iam.PolicyStatement({ sid: 'DescribeProvisionedModels', actions: ['bedrock:GetProvisionedModelThroughput'], resources: provisioned })] : []),
-        new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-        new iam.PolicyStatement({ sid: 'SendTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
-        new iam.PolicyStatement({ sid: 'DeadLetterFailedEvents', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
-        new iam.PolicyStatement({
-          sid: 'EncryptDeadLetters',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [encryptionKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
-        }),
+        ...platformFunction.logAndTraceStatements(this.logGroup),
+        ...platformFunction.deadLetterStatements(this.deadLetterQueue, encryptionKey),
       ],
     });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Bedrock model access preflight custom resource handler',
-      managedPolicies: [this.policy],
-    });
-
-    this.securityGroups = props.vpc ? (props.securityGroups ?? [this.httpsOnlySecurityGroup(props.vpc)]) : [];
-    if (props.vpc) this.allowNetworkInterfaces(props.vpc, props.vpcSubnets);
-    Validations.of(this.policy).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'bedrock:GetFoundationModelAvailability, bedrock:ListFoundationModelAgreementOffers and xray:PutTraceSegments/PutTelemetryRecords' +
-        (props.vpc ? ', ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets' : '') +
-        ' have no resource type in the Service Authorization Reference, so IAM accepts only Resource "*" for them; every Bedrock read that has one is scoped to the checked models.',
-    });
-
-    this.function = new lambda.Function(this, 'Function', {
-      description: 'Checks at deploy time that the account can use the platform\'s Bedrock models in this Region',
-      runtime: PLATFORM_LAMBDA_RUNTIME,
-      code: bundledHandlerCode('model-access-preflight'),
-      handler: 'index.handler',
-      role: this.role.withoutPolicyUpdates(), // every permission is in the managed policy above
-      memorySize: 256,
-      // The handler keeps 30 s of this for its reply to CloudFormation: Bedrock calls and retries
-      // stop at that deadline, and a watchdog answers FAILED if one still hangs.
-      timeout: Duration.minutes(3),
-      tracing: lambda.Tracing.ACTIVE,
+    ({ role: this.role, securityGroups: this.securityGroups, function: this.function } = platformFunction.customResourceFunction(this, {
+      policy: this.policy,
       logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      reservedConcurrentExecutions: reserved,
       deadLetterQueue: this.deadLetterQueue,
-      // CloudFormation waits for one answer per event; a retried invocation would answer twice.
-      retryAttempts: 0,
-      onFailure: new SqsDestination(this.deadLetterQueue),
+      roleDescription: 'Bedrock model access preflight custom resource handler',
       vpc: props.vpc,
-      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
-      securityGroups: props.vpc ? this.securityGroups : undefined,
-    });
-    this.function.node.addDependency(this.policy);
-    if (props.vpc) this.acknowledgeUncheckableNetwork(props.vpc, props.vpcSubnets);
-    if (!props.vpc) {
-      const reason =
-        'The preflight handler runs only during deployments and calls only the Bedrock control plane (read-only) and CloudFormation\'s pre-signed S3 URL; it holds no data. Pass vpc to run it in private subnets.';
-      for (const ruleId of [
-        'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC',
-        'HIPAA.Security::HIPAA.Security-LambdaInsideVPC',
-        'PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC',
-        'ControlTower::lambda_inside_vpc_check',
-      ]) {
-        Validations.of(this.function).acknowledge({ id: ruleId, reason });
-      }
-    }
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+      securityGroupDescription: 'Bedrock model access preflight: outbound HTTPS only',
+      egressDescription: 'HTTPS to the Bedrock and S3 endpoints',
+      wildcardActions: 'bedrock:GetFoundationModelAvailability, bedrock:ListFoundationModelAgreementOffers and xray:PutTraceSegments/PutTelemetryRecords',
+      wildcardNote: '; every Bedrock read that has one is scoped to the checked models',
+      outsideVpcReason:
+        'The preflight handler runs only during deployments and calls only the Bedrock control plane (read-only) and CloudFormation\'s pre-signed S3 URL; it holds no data. Pass vpc to run it in private subnets.',
+      functionProps: {
+        description: 'Checks at deploy time that the account can use the platform\'s Bedrock models in this Region',
+        code: bundledHandlerCode('model-access-preflight'),
+        handler: 'index.handler',
+        // The handler keeps 30 s of this for its reply to CloudFormation: Bedrock calls and retries
+        // stop at that deadline, and a watchdog answers FAILED if one still hangs.
+        timeout: Duration.minutes(3),
+        reservedConcurrentExecutions: reserved,
+        // CloudFormation waits for one answer per event; a retried invocation would answer twice.
+        retryAttempts: 0,
+      },
+    }));
 
     const models: ModelProperty[] = [];
     const seen = new Set<string>();
@@ -251,68 +203,5 @@ export class ModelAccessPreflight extends Construct implements IVpcEndpointConsu
     this.resource.node.addDependency(this.function, this.policy, this.logGroup);
     this.endpointDependents = props.vpc ? [this.resource] : [];
     recordRequiredEndpoints(this.resource, this.requiredEndpoints);
-  }
-
-  /**
-   * What AWSLambdaVPCAccessExecutionRole grants, minus its logs:* part and scoped where EC2 allows:
-   * Lambda creates and deletes the function's network interfaces with the function's role.
-   */
-  private allowNetworkInterfaces(vpc: ec2.IVpc, vpcSubnets: ec2.SubnetSelection | undefined): void {
-    const stack = Stack.of(this);
-    const ec2Arn = (resource: string) => `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:${resource}`;
-    const interfaces = ec2Arn('network-interface/*');
-    this.policy.addStatements(
-      new iam.PolicyStatement({
-        sid: 'CreateFunctionNetworkInterfaces',
-        actions: ['ec2:CreateNetworkInterface'],
-        resources: [
-          interfaces,
-          ...vpc.selectSubnets(vpcSubnets).subnetIds.map((subnet) => ec2Arn(`subnet/${subnet}`)),
-          ...this.securityGroups.map((g) => ec2Arn(`security-group/${g.securityGroupId}`)),
-        ],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ManageFunctionNetworkInterfaces',
-        actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        resources: [interfaces],
-      }),
-      new iam.PolicyStatement({ sid: 'DescribeNetwork', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }),
-    );
-    Validations.of(this.policy).acknowledge({
-      id: wildcardResourceFinding(this, interfaces),
-      reason: 'Lambda creates the function\'s network interfaces at deploy time, so their IDs cannot be known in the template; creation is limited to the function\'s own subnets and security groups.',
-    });
-  }
-
-  /**
-   * Control Tower's lambda_inside_vpc_check (CT.LAMBDA.PR.3) accepts subnet and security group ids
-   * only as literals or references to resources of the same template (ct-lambda-pr-3.guard:
-   * check_local_references); a VPC of another stack arrives as an import it cannot follow.
-   * Acknowledged on this function, and only when an id is such a reference.
-   */
-  private acknowledgeUncheckableNetwork(vpc: ec2.IVpc, vpcSubnets: ec2.SubnetSelection | undefined): void {
-    const stack = Stack.of(this);
-    const ids = [...vpc.selectSubnets(vpcSubnets).subnetIds, ...this.securityGroups.map((g) => g.securityGroupId)];
-    const local = (id: string) =>
-      Tokenization.reverseString(id).tokens.every(
-        (t) => t instanceof Reference && CfnResource.isCfnResource(t.target) && Stack.of(t.target) === stack && /^AWS::EC2::(Subnet|SecurityGroup)$/.test(t.target.cfnResourceType),
-      );
-    if (ids.every(local)) return;
-    Validations.of(this.function).acknowledge({
-      id: 'ControlTower::lambda_inside_vpc_check',
-      reason:
-        'The function runs in the subnets given in vpc / vpcSubnets, which reach this template as references to another stack, imported values or parameters; ' +
-        'the Control Tower rule accepts only literal ids or references to subnets and security groups of the same template, so it cannot see that VpcConfig is set.',
-    });
-  }
-
-  private httpsOnlySecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
-    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: 'Bedrock model access preflight: outbound HTTPS only',
-      allowAllOutbound: false,
-    });
-    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the Bedrock and S3 endpoints');
-    return group;
   }
 }

@@ -225,6 +225,19 @@ export class PlatformConfigRules extends Construct {
   }
 }
 
+/** What a platform composition built that its Config rules check; a bucket it did not build is `undefined`. */
+export interface PlatformParts extends Pick<PlatformConfigRulesProps, 'encryptionKey' | 'invocationLogging' | 'trail' | 'vpc' | 'endpointServices' | 'alertTopic'> {
+  readonly buckets: ReadonlyArray<s3.IBucket | undefined>;
+}
+
+/**
+ * The PlatformConfigRules (construct id `ConfigRules`) of a platform composition (BedrockPlatform,
+ * PlatformBaselineStack): the user's `options`, with the composition's own parts in place of theirs.
+ */
+export function platformConfigRules(scope: Construct, options: Omit<PlatformConfigRulesProps, keyof PlatformParts> | undefined, parts: PlatformParts): PlatformConfigRules {
+  return new PlatformConfigRules(scope, 'ConfigRules', { ...options, ...parts, buckets: parts.buckets.filter((b): b is s3.IBucket => b !== undefined) });
+}
+
 /** What the alert says: which rule, which resource, why (the annotation), where and when. */
 function alertMessage(): events.RuleTargetInput {
   return events.RuleTargetInput.fromObject({

@@ -18,12 +18,13 @@ import { auditAlarmName } from './audit-alarm-name';
  */
 
 /**
- * The queue (construct id `UndeliveredAlerts`) where alerts EventBridge could not deliver after its
- * retries (a day) land instead of vanishing: KMS with `encryptionKey`, TLS only, 14 days, terminal.
- * `rules` ("the alert rules") words the acknowledgement of the redrive findings.
+ * A terminal queue (construct id `id`) that EventBridge writes to as a target dead-letter queue:
+ * KMS with `encryptionKey` (whose key policy then names EventBridge), TLS only, 14 days, no queue may
+ * redrive into it. `terminal` says whose dead-letter queue it is, in the acknowledgement of the
+ * redrive findings.
  */
-export function undeliveredAlertsQueue(scope: Construct, encryptionKey: kms.IKey, rules: string): sqs.Queue {
-  const queue = new sqs.Queue(scope, 'UndeliveredAlerts', {
+export function eventBridgeDeadLetterQueue(scope: Construct, id: string, encryptionKey: kms.IKey, terminal: string): sqs.Queue {
+  const queue = new sqs.Queue(scope, id, {
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: encryptionKey,
     enforceSSL: true,
@@ -31,13 +32,26 @@ export function undeliveredAlertsQueue(scope: Construct, encryptionKey: kms.IKey
     // Terminal: EventBridge writes to it as a target dead-letter queue; no queue may redrive into it.
     redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
   });
-  // EventBridge itself writes the undelivered alerts, so the key policy must name it.
+  // EventBridge itself writes the undelivered events, so the key policy must name it.
   declareKeyNeeds(queue, encryptionKey, [KeyConsumer.EVENTBRIDGE]);
-  const terminal = `This queue is the terminal dead-letter queue of ${rules} (EventBridge target DLQ); a further redrive would only move the same undelivered alerts elsewhere.`;
-  for (const id of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
-    Validations.of(queue).acknowledge({ id, reason: terminal });
+  for (const ackId of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
+    Validations.of(queue).acknowledge({ id: ackId, reason: terminal });
   }
   return queue;
+}
+
+/**
+ * The queue (construct id `UndeliveredAlerts`) where alerts EventBridge could not deliver after its
+ * retries (a day) land instead of vanishing ({@link eventBridgeDeadLetterQueue}). `rules` ("the
+ * alert rules") words the acknowledgement of the redrive findings.
+ */
+export function undeliveredAlertsQueue(scope: Construct, encryptionKey: kms.IKey, rules: string): sqs.Queue {
+  return eventBridgeDeadLetterQueue(
+    scope,
+    'UndeliveredAlerts',
+    encryptionKey,
+    `This queue is the terminal dead-letter queue of ${rules} (EventBridge target DLQ); a further redrive would only move the same undelivered alerts elsewhere.`,
+  );
 }
 
 /** Alerts waiting in `queue` (`AWS/SQS` ApproximateNumberOfMessagesVisible, dimension QueueName): Maximum over 5 minutes. */

@@ -1,4 +1,4 @@
-import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -11,11 +11,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { PlatformValidationError } from '../core/errors';
-import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
 import { isResolved, optionalConstruct, optionalKey, optionalString, requireIntegerInRange, requireList, requireProps } from '../core/validate';
 import { AlertTopic, IAlertTopic } from '../governance/alert-topic';
 import { auditAlarmName } from '../governance/audit-alarm-name';
+import { eventBridgeDeadLetterQueue } from '../governance/undelivered-alerts';
 
 /** EventBridge's retry limits for a target: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html */
 export const EVENTBRIDGE_RETRY_LIMITS = { maxRetryAttempts: 185, minEventAgeSeconds: 60, maxEventAgeSeconds: 86_400 } as const;
@@ -264,7 +264,14 @@ export class AutomatedResponse extends Construct {
     const patterns = props.condition._patterns(this);
     const target = props.target;
 
-    this.deadLetterQueue = props.deadLetterQueue ?? terminalDeadLetterQueue(this, 'UndeliveredEvents', optionalKey(this, 'encryptionKey', props.encryptionKey) ?? PlatformKey.of(this).key);
+    this.deadLetterQueue =
+      props.deadLetterQueue ??
+      eventBridgeDeadLetterQueue(
+        this,
+        'UndeliveredEvents',
+        optionalKey(this, 'encryptionKey', props.encryptionKey) ?? PlatformKey.of(this).key,
+        'This queue is the terminal dead-letter queue of EventBridge rule targets; a further redrive would only move the same undelivered events elsewhere.',
+      );
 
     // A role that trusts only these rules must name them before they exist: give them names.
     const named = target._kind === TargetKind.STATE_MACHINE;
@@ -419,22 +426,3 @@ export function requireDeliveryOptions(scope: IConstruct, options: ResponseDeliv
   return { retryAttempts, maxEventAge };
 }
 
-/**
- * A queue for events EventBridge could not deliver: KMS-encrypted (the key declares EventBridge as
- * a need), TLS only, 14 days, and terminal (no queue redrives into it, it redrives nowhere).
- */
-export function terminalDeadLetterQueue(scope: Construct, id: string, key: kms.IKey): sqs.Queue {
-  const queue = new sqs.Queue(scope, id, {
-    encryption: sqs.QueueEncryption.KMS,
-    encryptionMasterKey: key,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
-  });
-  declareKeyNeeds(queue, key, [KeyConsumer.EVENTBRIDGE]);
-  const terminal = 'This queue is the terminal dead-letter queue of EventBridge rule targets; a further redrive would only move the same undelivered events elsewhere.';
-  for (const ackId of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
-    Validations.of(queue).acknowledge({ id: ackId, reason: terminal });
-  }
-  return queue;
-}

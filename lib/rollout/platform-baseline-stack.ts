@@ -7,7 +7,7 @@ import { AccessLogsBucket } from '../data-protection/secure-bucket';
 import { AlertTopic, IAlertTopic } from '../governance/alert-topic';
 import { BedrockAuditTrail, BedrockAuditTrailProps } from '../governance/bedrock-audit-trail';
 import { ModelInvocationLogging, ModelInvocationLoggingProps } from '../governance/model-invocation-logging';
-import { PlatformConfigRules, PlatformConfigRulesProps } from '../governance/platform-config-rules';
+import { platformConfigRules, PlatformConfigRules, PlatformConfigRulesProps } from '../governance/platform-config-rules';
 import { AccountGuardrailEnforcement, AccountGuardrailEnforcementProps } from '../guardrails/account-guardrail-enforcement';
 import { PolicyGuardrail, PolicyGuardrailProps } from '../guardrails/policy-guardrail';
 import { requireRegions } from '../identity/input-checks';
@@ -144,12 +144,11 @@ export class PlatformBaselineStack extends Stack {
       this.invocationLogging = new ModelInvocationLogging(this, 'InvocationLogging', { ...props.invocationLogging, encryptionKey, accessLogsBucket, alertTopic });
     }
     if (props.configRules !== false) {
-      this.configRules = new PlatformConfigRules(this, 'ConfigRules', {
-        ...props.configRules,
+      this.configRules = platformConfigRules(this, props.configRules, {
         encryptionKey,
         invocationLogging: this.invocationLogging,
         trail: this.audit,
-        buckets: [this.audit?.bucket, this.invocationLogging?.bucket, accessLogsBucket].filter((b) => b !== undefined),
+        buckets: [this.audit?.bucket, this.invocationLogging?.bucket, accessLogsBucket],
         alertTopic,
       });
     }

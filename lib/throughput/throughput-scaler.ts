@@ -5,20 +5,20 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { BedrockModel, BedrockModelKind } from '../core/bedrock-model';
-import { bundledHandlerCode, PLATFORM_LAMBDA_RUNTIME } from '../core/bundled-code';
+import { bundledHandlerCode } from '../core/bundled-code';
 import { PlatformValidationError } from '../core/errors';
-import { declareKeyNeeds, KeyConsumer } from '../core/key-needs';
 import { PlatformKey } from '../core/platform-key';
 import { isResolved, optionalBoolean, optionalKey, requireIntegerInRange, requireList, requirePattern, requireProps, requireRemovalPolicy } from '../core/validate';
 import { acknowledgeWildcardResources, wildcardResourceFinding } from '../core/wildcard-acknowledgement';
+import * as platformFunction from '../data-protection/platform-function';
 import { SecureLogGroup } from '../data-protection/secure-log-group';
+import { eventBridgeDeadLetterQueue } from '../governance/undelivered-alerts';
 import { metricModelIdOf } from '../observability/bedrock-metrics';
 
 /** CloudWatch namespace of the scaler's decision metrics (dimension `Pool`). */
@@ -186,21 +186,13 @@ export class ThroughputScaler extends Construct {
     const removalPolicy = requireRemovalPolicy(this, 'removalPolicy', props.removalPolicy, 'A log group');
 
     this.logGroup = new SecureLogGroup(this, 'Logs', { encryptionKey: key, removalPolicy });
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.DENY_ALL },
-    });
-    // The alarm rule's target dead-letter queue: EventBridge itself writes there.
-    declareKeyNeeds(this.deadLetterQueue, key, [KeyConsumer.EVENTBRIDGE]);
-    for (const ruleId of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy', 'ControlTower::sqs_dlq_check']) {
-      Validations.of(this.deadLetterQueue).acknowledge({
-        id: ruleId,
-        reason: 'This queue is itself the terminal dead-letter queue of the scaler (its function, its schedules and its alarm rule write to it); a further redrive would only move the same failed events elsewhere. The next minute\'s run reconciles anyway.',
-      });
-    }
+    // Also the alarm rule's target dead-letter queue: EventBridge itself writes there.
+    this.deadLetterQueue = eventBridgeDeadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      key,
+      'This queue is itself the terminal dead-letter queue of the scaler (its function, its schedules and its alarm rule write to it); a further redrive would only move the same failed events elsewhere. The next minute\'s run reconciles anyway.',
+    );
 
     const initialPool = {
       version: 1,
@@ -262,15 +254,8 @@ export class ThroughputScaler extends Construct {
           resources: [arn('events', 'event-bus/default')],
           conditions: { StringEquals: { 'events:source': THROUGHPUT_POOL_EVENT_SOURCE } },
         }),
-        new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-        new iam.PolicyStatement({ sid: 'SendTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
-        new iam.PolicyStatement({ sid: 'DeadLetterFailedEvents', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
-        new iam.PolicyStatement({
-          sid: 'EncryptDeadLetters',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [key.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
-        }),
+        ...platformFunction.logAndTraceStatements(this.logGroup),
+        ...platformFunction.deadLetterStatements(this.deadLetterQueue, key),
       ],
     });
     Validations.of(this.policy).acknowledge({
@@ -309,22 +294,16 @@ export class ThroughputScaler extends Construct {
       config,
     };
     this.function = new lambda.Function(this, 'Function', {
+      // Every permission is in the managed policy above.
+      ...platformFunction.platformFunctionProps(this.role, this.logGroup, this.deadLetterQueue),
       description: `Bedrock throughput scaler: keeps pool ${this.poolName} of ${props.model.identifier} between ${config.minModelUnits} and ${config.maxModelUnits} model units`,
-      runtime: PLATFORM_LAMBDA_RUNTIME,
       code: bundledHandlerCode('throughput-scaler'),
       handler: 'index.handler',
-      role: this.role.withoutPolicyUpdates(),
       environment: { SCALER_SETTINGS: stack.toJsonString(settings) },
-      memorySize: 256,
       // A run takes a few seconds; the drain at stack deletion may delete up to 25 throughputs. The handler's deadline is 5 s under this.
       timeout: Duration.minutes(2),
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       // One run at a time: runs never race on the pool or the state.
       reservedConcurrentExecutions: 1,
-      deadLetterQueue: this.deadLetterQueue,
-      onFailure: new SqsDestination(this.deadLetterQueue),
       // Runs are idempotent; a retry is one more reconcile. Older events are worthless: the schedule runs again within a minute.
       retryAttempts: 2,
       maxEventAge: Duration.minutes(10),
@@ -332,9 +311,7 @@ export class ThroughputScaler extends Construct {
     this.function.node.addDependency(this.policy);
     const outsideVpc =
       'The function calls the Bedrock control plane, CloudWatch, EventBridge and SSM Parameter Store, and holds no data; SSM is not among the support endpoints the platform can declare (SupportEndpoint), so in a private VPC it would time out.';
-    for (const ruleId of ['NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security::HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321::PCI.DSS.321-LambdaInsideVPC', 'ControlTower::lambda_inside_vpc_check']) {
-      Validations.of(this.function).acknowledge({ id: ruleId, reason: outsideVpc });
-    }
+    platformFunction.acknowledgeOutsideVpc(this.function, outsideVpc);
 
     // Invoked by CloudFormation (with the deployer's credentials: no resource policy needed). Created after,
     // deleted before the function, its policy, log group and parameters; the schedules and the rule
@@ -480,13 +457,8 @@ export class ThroughputScaler extends Construct {
       description: `EventBridge Scheduler of Bedrock throughput pool ${this.poolName}: invokes the scaler function, nothing else`,
       statements: [
         new iam.PolicyStatement({ sid: 'InvokeScaler', actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
-        new iam.PolicyStatement({ sid: 'DeadLetterUndelivered', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
-        new iam.PolicyStatement({
-          sid: 'EncryptDeadLetters',
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [key.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
-        }),
+        // Scheduler writes to the dead-letter queue with this role, as Lambda does with the function's.
+        ...platformFunction.deadLetterStatements(this.deadLetterQueue, key, 'DeadLetterUndelivered'),
       ],
     });
     // Scheduler documents aws:SourceAccount (and aws:SourceArn of the schedule group) on its execution role's trust:
