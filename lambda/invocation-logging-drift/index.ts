@@ -9,7 +9,7 @@
  */
 import { BedrockClient, BedrockClientConfig, GetModelInvocationLoggingConfigurationCommand } from '@aws-sdk/client-bedrock';
 import { ConfigServiceClient, ConfigServiceClientConfig, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
-import type { Context } from 'aws-lambda';
+import { bedrockClientFactory, HandlerContext, jsonLog, remainingTimeMs } from '../shared/handler-shell';
 import { DeadlineReachedError, failureReason, RetryPolicy } from '../invocation-logging/logic';
 import { Attempt, REAL_CLOCK, RetryClock, withRetries } from '../invocation-logging/retry';
 import { ACCOUNT_RESOURCE_TYPE, evaluate, inspectEvent, LoggingConfig, parseRuleParameters, RuleInvocation, unverifiable, Verdict } from './logic';
@@ -42,9 +42,7 @@ export interface HandlerDependencies {
   readonly log?: (entry: Record<string, unknown>) => void;
 }
 
-export type HandlerContext = Pick<Context, 'getRemainingTimeInMillis'>;
-
-const jsonLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
+export type { HandlerContext };
 
 /** The SDK's own retries are off (`maxAttempts: 1`): withRetries retries within the deadline, and the two would multiply. */
 const requestHandler = {
@@ -55,7 +53,7 @@ const requestHandler = {
 };
 
 export function createBedrockClient(config: BedrockClientConfig = {}): BedrockClient {
-  return new BedrockClient({ maxAttempts: 1, requestHandler, ...config });
+  return bedrockClientFactory(SDK_TIMEOUTS)(SDK_TIMEOUTS, config);
 }
 
 export function createConfigClient(config: ConfigServiceClientConfig = {}): ConfigServiceClient {
@@ -106,7 +104,7 @@ export function createHandler(deps: HandlerDependencies) {
 
   return async function handler(event: unknown, context?: HandlerContext): Promise<Verdict> {
     const startedAt = clock.now();
-    const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : budget.fallbackRemainingMs;
+    const remainingMs = remainingTimeMs(context) ?? budget.fallbackRemainingMs;
     let invocation: RuleInvocation;
     try {
       invocation = inspectEvent(event);
