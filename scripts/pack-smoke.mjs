@@ -6,8 +6,13 @@
 // 'bedrock-secure-platform/compliance') with the repository's own tsc, under `moduleResolution:
 // node10` (older `cdk init` projects: `exports` ignored, so the `typesVersions` fallback must map
 // './compliance') and under `node16` (`exports` and its `types` conditions).
+// Meanwhile (one more process, beside the JS app and the two tsc runs) it synthesizes one real
+// example, examples/quickstart, as its user would: its files copied next to the installed package,
+// the imports of the repository's sources rewritten to the package's entry points, run with the
+// context of its cdk.json and its output directory (what `cdk synth` passes an app), and the
+// assembly checked for the stack, the Lambda bundles it ships, and a validation report with no finding.
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +67,11 @@ const types = Object.values(template.Resources).map((r) => r.Type);
 if (!types.includes('AWS::KMS::Key') || !types.includes('AWS::S3::Bucket')) throw new Error('constructs missing from template: ' + types.join(', '));
 console.log('consumer app synthesized ' + types.length + ' resources from the packed tarball');
 `);
-  process.stdout.write(sh('node', ['app.js'], app));
+  // The example runs from here on, beside the JS app and then the type-checks (each of those leaves
+  // a core to it): it is awaited with the type-checks below.
+  const example = synthesizeExample('quickstart', app);
+  example.catch(() => {}); // handled where it is awaited; not an unhandled rejection meanwhile
+  process.stdout.write((await execFileAsync('node', ['app.js'], { cwd: app, encoding: 'utf8' })).stdout);
 
   // TypeScript consumers. `@ts-expect-error` lines prove the types are the package's, not `any`.
   writeFileSync(join(app, 'consumer.ts'), `
@@ -87,7 +96,7 @@ export { count };
   const resolutions = { node10: 'commonjs', node16: 'node16' };
   const typeCheckStart = Date.now();
   // Both at once: each run parses aws-cdk-lib's declarations, and one tsc uses one core.
-  await Promise.all(Object.entries(resolutions).map(([moduleResolution, module]) => {
+  const typeChecks = Promise.all(Object.entries(resolutions).map(([moduleResolution, module]) => {
     const config = join(app, `tsconfig.${moduleResolution}.json`);
     writeFileSync(config, JSON.stringify({
       compilerOptions: { target: 'ES2022', lib: ['ES2022'], module, moduleResolution, strict: true, noEmit: true, skipLibCheck: true, types: [] },
@@ -97,9 +106,71 @@ export { count };
       const hint = moduleResolution === 'node10' ? ' (node10 ignores `exports`: package.json `typesVersions` must map every subpath entry point)' : '';
       throw new Error(`a TypeScript consumer with moduleResolution ${moduleResolution} does not type-check against the packed types${hint}:\n${e.stdout}${e.stderr}`);
     });
-  }));
-  console.log(`TypeScript consumer of '${pkg.name}' and '${pkg.name}/compliance' type-checks under moduleResolution ${Object.keys(resolutions).join(' and ')} (${((Date.now() - typeCheckStart) / 1000).toFixed(1)} s)`);
+  })).then(() => Date.now());
+  const [typeChecked, exampleReport] = await Promise.all([typeChecks, example]);
+  console.log(`TypeScript consumer of '${pkg.name}' and '${pkg.name}/compliance' type-checks under moduleResolution ${Object.keys(resolutions).join(' and ')} (${((typeChecked - typeCheckStart) / 1000).toFixed(1)} s)`);
+  console.log(exampleReport);
   console.log(`package smoke test: ${tarballName} (${files.filter((f) => f && !f.endsWith('/')).length} files) installs, synthesizes and type-checks outside the repo`);
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * Synthesizes examples/<name> from the package installed in `app`, the way its user would run it:
+ * `cdk synth` runs the app (cdk.json `npx tsx app.ts`) with cdk.json's context in CDK_CONTEXT_JSON
+ * and its `output` in CDK_OUTDIR; here the repository's tsx runs it directly (the consumer has no
+ * tsx, and `npx` would fetch one). Resolves to a one-line report; rejects on anything amiss.
+ */
+async function synthesizeExample(name, app) {
+  const started = Date.now();
+  const source = join(root, 'examples', name);
+  const dir = join(app, name);
+  mkdirSync(dir);
+  for (const file of readdirSync(source)) {
+    if (file === 'cdk.json') writeFileSync(join(dir, file), readFileSync(join(source, file)));
+    if (!file.endsWith('.ts')) continue;
+    // '../../lib' and '../../lib/<folder>' -> the package (its root re-exports every folder's public
+    // API); '../../lib/compliance' -> its compliance entry point.
+    const text = readFileSync(join(source, file), 'utf8').replace(/(['"])\.\.\/\.\.\/lib(?:\/([\w-]+))?\1/g, (_, q, folder) => `${q}${pkg.name}${folder === 'compliance' ? '/compliance' : ''}${q}`);
+    const outside = /from\s+['"]\.\.\//.exec(text);
+    if (outside) throw new Error(`examples/${name}/${file} imports from outside its folder in a way a user of the package cannot: ${text.slice(outside.index).split('\n')[0]}`);
+    writeFileSync(join(dir, file), text);
+  }
+  const cdkJson = JSON.parse(readFileSync(join(dir, 'cdk.json'), 'utf8'));
+  if (cdkJson.app !== 'npx tsx app.ts') throw new Error(`examples/${name}/cdk.json runs '${cdkJson.app}'; this smoke test runs app.ts with tsx`);
+  const outdir = join(dir, cdkJson.output ?? 'cdk.out');
+  try {
+    await execFileAsync(join(root, 'node_modules', '.bin', 'tsx'), ['app.ts'], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context ?? {}) },
+    });
+  } catch (e) {
+    throw new Error(`examples/${name} does not synthesize from the packed package:\n${e.stdout ?? ''}${e.stderr ?? e.message}`, { cause: e });
+  }
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+  const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
+  if (stacks.length === 0) throw new Error(`examples/${name}: the assembly has no stack`);
+  if (manifest.missing?.length) throw new Error(`examples/${name}: context missing from its cdk.json: ${manifest.missing.map((m) => m.key).join(', ')}`);
+  // Every file asset (the prebuilt Lambda bundles) was staged from the installed package.
+  let assets = 0;
+  for (const [, artifact] of Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'cdk:asset-manifest')) {
+    const files = JSON.parse(readFileSync(join(outdir, artifact.properties.file), 'utf8')).files ?? {};
+    for (const [hash, asset] of Object.entries(files)) {
+      if (asset.source.path.endsWith('.template.json')) continue;
+      if (!existsSync(join(outdir, asset.source.path))) throw new Error(`examples/${name}: asset ${hash} was not staged (${asset.source.path})`);
+      assets++;
+    }
+  }
+  // The compliance summary, as readComplianceSummary reads it: unacknowledged violations are findings.
+  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+  const plugins = (report.pluginReports ?? []).map((p) => p.pluginName);
+  const findings = (report.pluginReports ?? []).flatMap((p) => (p.violations ?? []).flatMap((v) => (v.violatingConstructs ?? []).map((c) => `${p.pluginName} ${v.ruleName} at ${c.constructPath}`)));
+  if (findings.length) throw new Error(`examples/${name}: ${findings.length} findings:\n  ${findings.join('\n  ')}`);
+  for (const pack of ['AwsSolutions', 'ControlTower']) {
+    if (!plugins.includes(pack)) throw new Error(`examples/${name}: the ${pack} rules did not run (validation report lists ${plugins.join(', ')})`);
+  }
+  const resources = stacks.reduce((n, [, a]) => n + Object.keys(JSON.parse(readFileSync(join(outdir, a.properties.templateFile), 'utf8')).Resources).length, 0);
+  return `examples/${name} synthesized from the packed package: ${stacks.map(([id]) => id).join(', ')}, ${resources} resources, ${assets} Lambda assets staged, 0 findings from ${plugins.length} validation plugins (${((Date.now() - started) / 1000).toFixed(1)} s, alongside the JS app and the type-checks)`;
 }
