@@ -76,7 +76,7 @@ export class AccountGuardrailEnforcement extends Construct {
   public readonly resource: bedrock.CfnEnforcedGuardrailConfiguration;
   /** The enforced guardrail. */
   public readonly guardrail: GuardrailReference;
-  /** ID of the account configuration. @attribute */
+  /** ID of the account configuration. */
   public readonly configId: string;
 
   constructor(scope: Construct, id: string, props: AccountGuardrailEnforcementProps) {

@@ -53,11 +53,11 @@ const GUARDRAIL_PROFILE_ID = /^[a-z0-9-]+\.guardrail\.v[0-9:]+$/;
  * `guardrail`.
  */
 export interface IPolicyGuardrail extends IResource, GuardrailReference {
-  /** ARN of the guardrail, without version. @attribute */
+  /** ARN of the guardrail, without version. */
   readonly guardrailArn: string;
-  /** ID of the guardrail. @attribute */
+  /** ID of the guardrail. */
   readonly guardrailId: string;
-  /** The pinned numeric version callers name (never `DRAFT`). @attribute */
+  /** The pinned numeric version callers name (never `DRAFT`). */
   readonly guardrailVersion: string;
   /** `ARN:version`: the value of `bedrock:GuardrailIdentifier` when a caller names this version. */
   readonly guardrailIdentifier: string;

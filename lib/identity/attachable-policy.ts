@@ -353,7 +353,7 @@ export abstract class AttachablePolicy extends Construct {
     this.layOut();
   }
 
-  /** Gives `grantee` this policy's permissions: see {@link attachPolicy}. */
+  /** Gives `grantee` this policy's permissions: see `attachPolicy`. */
   protected attachTo(grantee: iam.IGrantable): iam.Grant {
     return attachPolicy(this, () => this.parts, () => this.statements, grantee, (identity) => this.identities.push(identity));
   }
