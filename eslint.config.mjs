@@ -26,7 +26,7 @@ function layerRules(allowed) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'lambda-bundles/', 'cdk.out/', '**/cdk.out/', 'cdk.out.examples/', 'coverage/', '.bench/'] },
+  { ignores: ['node_modules/', 'dist/', 'docs/api/', 'lambda-bundles/', 'cdk.out/', '**/cdk.out/', 'cdk.out.examples/', 'coverage/', '.bench/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
