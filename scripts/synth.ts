@@ -531,14 +531,9 @@ async function main(): Promise<void> {
   if (launchIndex >= 0) return launch(args.slice(launchIndex + 1));
   const options = { verbose: args.includes('--verbose'), ifStale: args.includes('--if-stale') };
   const all = targets(args);
-  // Three CLI runs side by side on CI's two cores (each run is one busy app process): the reference
-  // app, and the examples in two batches, so that both cores stay busy once the reference app is done.
-  const examples = all.filter((t) => t.entry.startsWith('examples/'));
-  const batches = [
-    all.filter((t) => !t.entry.startsWith('examples/')),
-    examples.filter((_, i) => i % 2 === 0),
-    examples.filter((_, i) => i % 2 === 1),
-  ].filter((b) => b.length);
+  // Two CLI runs side by side (CI has two cores, each run is one busy app process): the reference
+  // app, and every example in one batch.
+  const batches = [all.filter((t) => !t.entry.startsWith('examples/')), all.filter((t) => t.entry.startsWith('examples/'))].filter((b) => b.length);
   const outcomes: Outcome[] = [];
   await Promise.all(
     batches.map(async (batch) => {

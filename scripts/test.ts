@@ -40,9 +40,7 @@ const STAGES: Stage[] = [
   { name: 'synth', command: path.join(BIN, 'tsx'), args: ['scripts/synth.ts', '--all'] },
   { name: 'readme figures', command: path.join(BIN, 'tsx'), args: ['scripts/readme-figures.ts', '--check'] },
   { name: 'jest', command: path.join(BIN, 'jest'), args: process.argv.slice(2) },
-  // Beside jest: it reads only the build's dist/ and bundles, and its npm install and tsc leave a core
-  // idle now and then.
-  { withPrevious: true, name: 'pack smoke', command: process.execPath, args: ['scripts/pack-smoke.mjs', '--prebuilt'] },
+  { name: 'pack smoke', command: process.execPath, args: ['scripts/pack-smoke.mjs', '--prebuilt'] },
 ];
 
 function run(stage: Stage, output?: Buffer[]): Promise<number> {
