@@ -5,7 +5,7 @@
 import * as http from 'http';
 import * as https from 'https';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { failureReason, responseUrlProblem, RetryPolicy } from './logic';
+import { Deadlines, deadlines, EventCheck, failureReason, inspectEvent, responseUrlProblem, RetryPolicy, TimeBudget } from './logic';
 import { RetryClock, withRetries } from './retry';
 
 /** CloudFormation's limit on the whole response document. */
@@ -108,7 +108,7 @@ export interface AnswerOptions {
 export async function answerCloudFormation(
   event: ResponseTarget,
   responseUrl: string,
-  outcome: { status: 'SUCCESS' | 'FAILED'; physicalId: string; reason?: string; data?: Record<string, string> },
+  outcome: Outcome,
   options: AnswerOptions,
 ): Promise<void> {
   const { log } = options;
@@ -120,4 +120,61 @@ export async function answerCloudFormation(
     throw error;
   }
   log({ level: 'INFO', message: 'answered CloudFormation', status: outcome.status, reason: outcome.reason });
+}
+
+/** What a custom-resource handler answers CloudFormation. */
+export interface Outcome {
+  readonly status: 'SUCCESS' | 'FAILED';
+  readonly physicalId: string;
+  readonly reason?: string;
+  readonly data?: Record<string, string>;
+}
+
+/** What {@link customResourceHandler} needs of a handler. */
+export interface CustomResourceShell {
+  readonly clock: RetryClock;
+  readonly budget: TimeBudget;
+  readonly responsePolicy: RetryPolicy;
+  readonly log: (entry: Record<string, unknown>) => void;
+  /** The physical id of a failure the request's own work did not produce (a malformed event, a fault of the handler). */
+  fallbackId(raw: Record<string, unknown>, checked: EventCheck): string;
+  /** The request's work, within `limits`; its failures are outcomes, not throws. */
+  run(event: CloudFormationCustomResourceEvent, limits: Deadlines, startedAt: number): Promise<Outcome>;
+}
+
+/**
+ * The outer handler every custom resource of the library shares: checks the event, logs it (never
+ * its pre-signed ResponseURL), runs the work within the invocation's deadlines, and always answers
+ * CloudFormation; only an event with nowhere to answer fails the invocation (to the dead-letter queue).
+ */
+export function customResourceHandler(shell: CustomResourceShell) {
+  const { clock, budget, log } = shell;
+  return async function handler(rawEvent: CloudFormationCustomResourceEvent | unknown, remainingMs: () => number | undefined): Promise<Outcome> {
+    const startedAt = clock.now();
+    const raw = (typeof rawEvent === 'object' && rawEvent !== null ? rawEvent : {}) as Record<string, unknown>;
+    const checked = inspectEvent(rawEvent);
+    log({ level: 'INFO', message: 'event', requestType: raw.RequestType, stackId: raw.StackId, logicalResourceId: raw.LogicalResourceId, requestId: raw.RequestId });
+    if (checked.kind === 'invalid' && !checked.responseUrl) {
+      log({ level: 'ERROR', message: 'cannot answer this event', error: checked.reason });
+      throw new Error(`cannot answer this event: ${checked.reason}`);
+    }
+    const responseUrl = checked.kind === 'valid' ? checked.event.ResponseURL : (checked.responseUrl as string);
+    let limits: Deadlines = deadlines(startedAt, undefined, budget);
+    let outcome: Outcome;
+    try {
+      limits = deadlines(startedAt, remainingMs(), budget);
+      if (checked.kind === 'invalid') {
+        log({ level: 'ERROR', message: 'malformed event', error: checked.reason });
+        outcome = { status: 'FAILED', physicalId: shell.fallbackId(raw, checked), reason: checked.reason };
+      } else {
+        outcome = await shell.run(checked.event, limits, startedAt);
+      }
+    } catch (error) {
+      // Only a fault of the handler itself gets here: answer all the same.
+      log({ level: 'ERROR', message: 'unexpected failure', error: failureReason(error) });
+      outcome = { status: 'FAILED', physicalId: shell.fallbackId(raw, checked), reason: `internal error of the handler: ${failureReason(error)}` };
+    }
+    await answerCloudFormation(raw, responseUrl, outcome, { policy: shell.responsePolicy, deadline: limits.response, clock, log });
+    return outcome;
+  };
 }

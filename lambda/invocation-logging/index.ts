@@ -11,18 +11,15 @@ import {
   PutModelInvocationLoggingConfigurationCommand,
 } from '@aws-sdk/client-bedrock';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { answerCloudFormation } from './cfn-response';
+import { customResourceHandler, Outcome } from './cfn-response';
 import {
   BEDROCK_TIMEOUTS,
   configurationOrUndefined,
   DEFAULT_RETRY_POLICY,
   DEFAULT_TIME_BUDGET,
   Deadlines,
-  deadlines,
   desiredConfiguration,
   explainFailure,
-  failureReason,
-  inspectEvent,
   LoggingConfig,
   normalize,
   NOT_APPLIED_ID,
@@ -50,12 +47,7 @@ export interface HandlerDependencies {
 
 export type { HandlerContext };
 
-export interface Outcome {
-  readonly status: 'SUCCESS' | 'FAILED';
-  readonly physicalId: string;
-  readonly reason?: string;
-  readonly data?: Record<string, string>;
-}
+export type { Outcome };
 
 /** What a failure reports, kept current while a request runs: the watchdog may answer at any point. */
 interface Progress {
@@ -167,38 +159,16 @@ export function createHandler(deps: HandlerDependencies) {
     );
   }
 
-  return async function handler(rawEvent: CloudFormationCustomResourceEvent | unknown, context?: HandlerContext): Promise<Outcome> {
-    const startedAt = clock.now();
-    const raw = (typeof rawEvent === 'object' && rawEvent !== null ? rawEvent : {}) as Record<string, unknown>;
-    const checked = inspectEvent(rawEvent);
-    // Never log the ResponseURL: it is a pre-signed credential for this stack's response.
-    log({ level: 'INFO', message: 'event', requestType: raw.RequestType, stackId: raw.StackId, logicalResourceId: raw.LogicalResourceId, requestId: raw.RequestId });
-    if (checked.kind === 'invalid' && !checked.responseUrl) {
-      // Nowhere to answer: fail the invocation, so the event lands in the dead-letter queue.
-      log({ level: 'ERROR', message: 'cannot answer this event', error: checked.reason });
-      throw new Error(`cannot answer this event: ${checked.reason}`);
-    }
-    const responseUrl = checked.kind === 'valid' ? checked.event.ResponseURL : (checked.responseUrl as string);
-    let limits: Deadlines = deadlines(startedAt, undefined, budget);
-    let outcome: Outcome;
-    try {
-      limits = deadlines(startedAt, remainingTimeMs(context), budget);
-      if (checked.kind === 'invalid') {
-        log({ level: 'ERROR', message: 'malformed event', error: checked.reason });
-        outcome = { status: 'FAILED', physicalId: checked.physicalId, reason: checked.reason };
-      } else {
-        outcome = await applyWithinDeadline(checked.event, limits, startedAt);
-      }
-    } catch (error) {
-      // Only a fault of the handler itself gets here (apply's errors are outcomes): answer all the same.
-      log({ level: 'ERROR', message: 'unexpected failure', error: failureReason(error) });
-      const physicalId = checked.kind === 'invalid' ? checked.physicalId : checked.event.RequestType === 'Create' ? NOT_APPLIED_ID : checked.event.PhysicalResourceId;
-      outcome = { status: 'FAILED', physicalId, reason: `internal error of the handler: ${failureReason(error)}` };
-    }
-
-    await answerCloudFormation(raw, responseUrl, outcome, { policy: responsePolicy, deadline: limits.response, clock, log });
-    return outcome;
-  };
+  const handle = customResourceHandler({
+    clock,
+    budget,
+    responsePolicy,
+    log,
+    fallbackId: (_raw, checked) =>
+      checked.kind === 'invalid' ? checked.physicalId : checked.event.RequestType === 'Create' ? NOT_APPLIED_ID : checked.event.PhysicalResourceId,
+    run: applyWithinDeadline,
+  });
+  return (rawEvent: CloudFormationCustomResourceEvent | unknown, context?: HandlerContext): Promise<Outcome> => handle(rawEvent, () => remainingTimeMs(context));
 }
 
 export const handler = createHandler({ bedrock: createBedrockClient() });

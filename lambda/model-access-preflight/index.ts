@@ -9,16 +9,13 @@
  */
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { answerCloudFormation } from '../invocation-logging/cfn-response';
+import { customResourceHandler, Outcome } from '../invocation-logging/cfn-response';
 import {
   BEDROCK_TIMEOUTS,
   DEFAULT_RETRY_POLICY,
   DEFAULT_TIME_BUDGET,
   Deadlines,
-  deadlines,
   explainFailure,
-  failureReason,
-  inspectEvent,
   RESPONSE_RETRY_POLICY,
   RetryPolicy,
   TimeBudget,
@@ -43,12 +40,7 @@ export interface HandlerDependencies {
 
 export type { HandlerContext };
 
-export interface Outcome {
-  readonly status: 'SUCCESS' | 'FAILED';
-  readonly physicalId: string;
-  readonly reason?: string;
-  readonly data?: Record<string, string>;
-}
+export type { Outcome };
 
 /** The Bedrock client: SDK timeouts so no call hangs, no SDK retries (withRetries retries, within the deadline). */
 export const createBedrockClient = bedrockClientFactory(BEDROCK_TIMEOUTS);
@@ -98,37 +90,16 @@ export function createHandler(deps: HandlerDependencies) {
     );
   }
 
-  return async function handler(rawEvent: CloudFormationCustomResourceEvent | unknown, context?: HandlerContext): Promise<Outcome> {
-    const startedAt = clock.now();
-    const raw = (typeof rawEvent === 'object' && rawEvent !== null ? rawEvent : {}) as Record<string, unknown>;
-    const checked = inspectEvent(rawEvent);
-    // Never log the ResponseURL: it is a pre-signed credential for this stack's response.
-    log({ level: 'INFO', message: 'event', requestType: raw.RequestType, stackId: raw.StackId, logicalResourceId: raw.LogicalResourceId, requestId: raw.RequestId });
-    if (checked.kind === 'invalid' && !checked.responseUrl) {
-      log({ level: 'ERROR', message: 'cannot answer this event', error: checked.reason });
-      throw new Error(`cannot answer this event: ${checked.reason}`);
-    }
-    const responseUrl = checked.kind === 'valid' ? checked.event.ResponseURL : (checked.responseUrl as string);
+  const handle = customResourceHandler({
+    clock,
+    budget,
+    responsePolicy,
+    log,
     // A physical id the event carries, else ours (inspectEvent's default is invocation logging's).
-    const fallbackId = typeof raw.PhysicalResourceId === 'string' && raw.PhysicalResourceId.length > 0 ? raw.PhysicalResourceId : PHYSICAL_ID;
-    let limits: Deadlines = deadlines(startedAt, undefined, budget);
-    let outcome: Outcome;
-    try {
-      limits = deadlines(startedAt, remainingTimeMs(context), budget);
-      if (checked.kind === 'invalid') {
-        log({ level: 'ERROR', message: 'malformed event', error: checked.reason });
-        outcome = { status: 'FAILED', physicalId: fallbackId, reason: checked.reason };
-      } else {
-        outcome = await checkWithinDeadline(checked.event, limits, startedAt);
-      }
-    } catch (error) {
-      log({ level: 'ERROR', message: 'unexpected failure', error: failureReason(error) });
-      outcome = { status: 'FAILED', physicalId: fallbackId, reason: `internal error of the handler: ${failureReason(error)}` };
-    }
-
-    await answerCloudFormation(raw, responseUrl, outcome, { policy: responsePolicy, deadline: limits.response, clock, log });
-    return outcome;
-  };
+    fallbackId: (raw) => (typeof raw.PhysicalResourceId === 'string' && raw.PhysicalResourceId.length > 0 ? raw.PhysicalResourceId : PHYSICAL_ID),
+    run: checkWithinDeadline,
+  });
+  return (rawEvent: CloudFormationCustomResourceEvent | unknown, context?: HandlerContext): Promise<Outcome> => handle(rawEvent, () => remainingTimeMs(context));
 }
 
 export const handler = createHandler({ bedrock: createBedrockClient() });
