@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BedrockModel, BedrockModelKind, DEFAULT_TEXT_MODELS, INVOCABLE_MODEL_KINDS, requireModels } from './core/bedrock-model';
+import { IVpcEndpointConsumer } from './core/endpoint-needs';
 import { PlatformValidationError } from './core/errors';
 import { optionalConstruct } from './core/validate';
 import { PlatformKey, PlatformKeyProps } from './core/platform-key';
@@ -399,10 +400,7 @@ export class BedrockPlatform extends Construct {
         accessLogsBucket,
         ...(privateLink ? { vpc: privateLink.vpc, vpcSubnets: privateLink.applicationSubnets } : {}),
       });
-      if (privateLink) {
-        privateLink.addSupportEndpointsFor(this.invocationLogging);
-        privateLink.allowClients(...this.invocationLogging.handler.securityGroups);
-      }
+      this.admitToPrivatePath(this.invocationLogging, this.invocationLogging.handler.securityGroups);
     }
     if (existingTrail) {
       this.highRiskAlerts = new HighRiskActivityAlerts(this, 'HighRiskAlerts', { alertTopic: this.alertTopic(props), encryptionKey });
@@ -418,15 +416,13 @@ export class BedrockPlatform extends Construct {
           encryptionKey,
           ...(privateLink ? { vpc: privateLink.vpc, vpcSubnets: privateLink.applicationSubnets } : {}),
         });
-        if (privateLink) {
-          privateLink.addSupportEndpointsFor(this.preflight);
-          privateLink.allowClients(...this.preflight.securityGroups);
-        }
+        this.admitToPrivatePath(this.preflight, this.preflight.securityGroups);
       }
     }
     if (props.throughput) {
       this.throughput = new ThroughputScaler(this, 'Throughput', { ...props.throughput, encryptionKey });
-      const alerts = this.audit?.alerts;
+      // The alerts on the platform's trail, or on the existing trail it was given.
+      const alerts = this.audit?.alerts ?? this.highRiskAlerts;
       if (alerts?.rules[HighRiskActivity.PROVISIONED_THROUGHPUT_CHANGES]) {
         alerts.exemptAutomation(this.throughput.role.roleArn, ['CreateProvisionedModelThroughput', 'DeleteProvisionedModelThroughput']);
       }
@@ -474,6 +470,13 @@ export class BedrockPlatform extends Construct {
     if (props.onCall !== false && critical.length > 0) {
       this.onCall = new OnCallIncidentResponse(this, 'OnCall', { ...props.onCall, alarms: [...critical], alertTopic: this.alertTopic(props), encryptionKey });
     }
+  }
+
+  /** A deploy-time function in the private subnets gets exactly the endpoints it calls, and may reach them. */
+  private admitToPrivatePath(consumer: IVpcEndpointConsumer, securityGroups: ec2.ISecurityGroup[]): void {
+    if (!this.privateLink) return;
+    this.privateLink.addSupportEndpointsFor(consumer);
+    this.privateLink.allowClients(...securityGroups);
   }
 
   private sharedAlertTopic?: IAlertTopic;

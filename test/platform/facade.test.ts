@@ -2,7 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Template } from 'aws-cdk-lib/assertions';
-import { BedrockAuditorRole, BedrockAuditTrail, BedrockPlatform, PersonaTrust } from '../../lib';
+import { BedrockAuditorRole, BedrockAuditTrail, BedrockModel, BedrockPlatform, PersonaTrust } from '../../lib';
 import { expectAcknowledgementsJustified, expectNoFindings } from '../kit/nag';
 import { cdkJsonContext, synthesize } from '../kit/synth';
 
@@ -129,7 +129,7 @@ describe('BedrockPlatform facade', () => {
     const stack = new Stack(new App({ context: cdkJsonContext() }), 'OrgTrail', { env: ENV });
     const bucket = s3.Bucket.fromBucketName(stack, 'OrgTrailBucket', 'org-trail-logs-111111111111');
     const trail = BedrockAuditTrail.fromTrailAttributes(stack, 'OrgTrail', { trailArn: 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail', bucket });
-    const platform = new BedrockPlatform(stack, 'Platform', { audit: trail, monitoring: false });
+    const platform = new BedrockPlatform(stack, 'Platform', { audit: trail, monitoring: false, throughput: { model: BedrockModel.foundationModel('amazon.nova-lite-v1:0:24k') } });
     expect(platform.audit).toBeUndefined();
     expect(platform.trail).toBe(trail);
     expect(platform.auditedResources().trailArns).toEqual(['arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail']);
@@ -138,5 +138,7 @@ describe('BedrockPlatform facade', () => {
     // High-risk alerts on the events the existing trail delivers, to the platform's one topic.
     expect(Object.keys(template.findResources('AWS::Events::Rule')).filter((id) => id.startsWith('PlatformHighRiskAlerts')).length).toBeGreaterThan(0);
     template.hasResourceProperties('AWS::Config::ConfigRule', { Source: { SourceIdentifier: 'CLOUD_TRAIL_ENABLED' }, InputParameters: { s3BucketName: 'org-trail-logs-111111111111' } });
+    // The scaler's own purchases reach those alerts as information, on the existing trail too.
+    expect(Object.keys(template.findResources('AWS::Events::Rule')).filter((id) => id.startsWith('PlatformHighRiskAlerts') && id.includes('Automation'))).toHaveLength(1);
   });
 });
