@@ -6,8 +6,9 @@
  *
  * Each runnable app (bin/app.ts, examples/<name>/app.ts) is synthesized once, in the synth stage,
  * with the pinned CLI and every compliance engine; jest then reads those assemblies
- * (test/kit/synth.ts `loadAssembly`) instead of synthesizing the apps again. Type-check and lint
- * keep caches in .cache/ (gitignored), so a second run only re-checks what changed.
+ * (test/kit/synth.ts `loadAssembly`) instead of synthesizing the apps again. The compile keeps its
+ * build info in dist/ and lint its cache in .cache/ (both gitignored), so a second run only
+ * re-checks what changed.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -30,11 +31,10 @@ interface Stage {
 }
 
 const STAGES: Stage[] = [
-  // What `npm pack` ships, made the way `prepack` makes it: the Lambda bundles, then dist/ afresh
-  // (JS and declarations); the API report reads the declarations, the pack smoke test packs them.
-  { name: 'build', command: 'npm', args: ['run', '--silent', 'build'] },
-  // tsc and eslint use one core each: the three run together.
-  { withPrevious: true, name: 'typecheck', command: path.join(BIN, 'tsc'), args: ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', '.cache/tsc/tsconfig.tsbuildinfo'] },
+  // One tsc program type-checks the whole tree and emits dist/ (what `npm pack` ships is dist/lib:
+  // the API report reads its declarations, the pack smoke test packs it), beside the Lambda bundles.
+  { name: 'compile', command: process.execPath, args: ['scripts/compile.mjs'] },
+  // tsc and eslint use one core each: they run together.
   { withPrevious: true, name: 'lint', command: path.join(BIN, 'eslint'), args: ['--max-warnings', '0', '--cache', '--cache-strategy', 'content', '--cache-location', '.cache/eslint/', '.'] },
   { name: 'api report', command: process.execPath, args: ['scripts/api-report.mjs', '--check'] },
   { name: 'synth', command: path.join(BIN, 'tsx'), args: ['scripts/synth.ts', '--all'] },
