@@ -28,8 +28,6 @@ function ruleText(file: string): string {
   return text;
 }
 
-/** `AWS::Service::Type` names a rule file mentions, per file (the rule files never change at run time). */
-const ruleTypes = new Map<string, ReadonlySet<string>>();
 const TYPE_NAME = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
 
 function guardRuleFiles(dir: string): string[] {
@@ -40,44 +38,117 @@ function guardRuleFiles(dir: string): string[] {
   });
 }
 
-function typesOf(ruleFile: string): ReadonlySet<string> {
-  let types = ruleTypes.get(ruleFile);
-  if (!types) {
-    types = new Set(fs.readFileSync(ruleFile, 'utf8').match(TYPE_NAME) ?? []);
-    ruleTypes.set(ruleFile, types);
+/** What a rule file looks at, and so what part of a template it must be shown. */
+interface RuleScope {
+  /** The resource types it names: it runs only on templates holding one of them. */
+  readonly types: ReadonlySet<string>;
+  /**
+   * - `resource`: one type, resources read only through the `Resources.*[ Type == ... ]` selector
+   *   (and the `Resources exists` template check): each resource is judged on its own properties,
+   *   so a run per resource finds what a run over all of them finds.
+   * - `types`: several types, read through the selector only: the resources of those types.
+   * - `template`: the rule looks a resource up by its logical id (`%doc.Resources[ keys == ... ]`:
+   *   the target of a queue's dead-letter ARN, of a Lambda permission's SourceArn, of a bucket's
+   *   access logs) or counts resources: every resource of the template, since the one looked up may
+   *   be of any type (a permission's SourceArn is usually an EventBridge rule's).
+   */
+  readonly shows: 'resource' | 'types' | 'template';
+}
+const ruleScopes = new Map<string, RuleScope>();
+
+function scopeOf(ruleFile: string): RuleScope {
+  let scope = ruleScopes.get(ruleFile);
+  if (!scope) {
+    const text = ruleText(ruleFile);
+    const types = new Set(text.match(TYPE_NAME) ?? []);
+    const code = text.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n');
+    const resourceReads = code.match(/[^\n]{0,20}\bResources\b[^\n]{0,20}/g) ?? [];
+    const onlySelector = resourceReads.every((r) => /Resources\.\*\[\s*Type\s*==/.test(r) || /Resources\s+exists/.test(r)) && !/\bcount\s*\(/.test(code);
+    scope = { types, shows: !onlySelector ? 'template' : types.size === 1 ? 'resource' : 'types' };
+    ruleScopes.set(ruleFile, scope);
   }
-  return types;
+  return scope;
+}
+
+type CfnTemplate = { Resources?: Record<string, { Type?: string }>; Parameters?: unknown; Conditions?: unknown; Mappings?: unknown };
+
+/** One document handed to cfn-guard: part of one template. */
+interface GuardDocument {
+  readonly templatePath: string;
+  readonly template: object;
+}
+
+/** Rules run together, in one cfn-guard process, over every document that needs them. */
+interface GuardBatch {
+  readonly rules: string[];
+  readonly documents: GuardDocument[];
 }
 
 /**
- * How to hand one template to cfn-guard: one run per set of resource types the rules look at, each
- * with only the rules for those types and a copy of the template holding only resources of those
- * types (plus its parameters, conditions and mappings). Rules never see a resource of a type they do
- * not name, so the findings are the same as one run over the whole template; but cfn-guard re-reads
- * its data for every rule file, so a run over a large template with every rule took seconds, and
- * rules for absent types are not run at all.
+ * How to hand templates to cfn-guard. Rules are grouped by the resource types they look at; each
+ * group runs over documents holding only resources of those types (plus the template's parameters,
+ * conditions and mappings): one document per resource for rules that judge each resource alone
+ * (the cache then serves a resource seen in any other template), one per template otherwise, with
+ * every resource for rules that look resources up by id. Rules never see a resource they could not
+ * read, so the findings are those of one run over the whole template; but cfn-guard re-reads its
+ * data for every rule file, so such a run over a large template took seconds, and rules for absent
+ * types are not run at all. A group runs once for all the documents that need it: a cfn-guard
+ * process costs some 50 ms before its first rule.
  */
-function guardRuns(template: { Resources?: Record<string, { Type?: string }> }, rules: string[]): Array<{ rules: string[]; template: object }> {
-  const resources = Object.entries(template.Resources ?? {});
-  const present = new Set(resources.map(([, r]) => r.Type).filter((t): t is string => !!t));
-  const byTypes = new Map<string, string[]>();
-  for (const rule of rules) {
-    const types = [...typesOf(rule)].filter((t) => present.has(t)).sort();
-    if (types.length === 0) continue;
-    const key = types.join(',');
-    byTypes.set(key, [...(byTypes.get(key) ?? []), rule]);
-  }
-  return [...byTypes].map(([key, groupRules]) => {
-    const types = new Set(key.split(','));
-    // Only what resource rules can read (no Outputs, Metadata or Description), so equal slices of
+function guardBatches(templates: Array<{ path: string; template: CfnTemplate }>, rules: string[]): GuardBatch[] {
+  const batches = new Map<string, GuardBatch>();
+  for (const { path: templatePath, template } of templates) {
+    const resources = Object.entries(template.Resources ?? {});
+    const present = new Set(resources.map(([, r]) => r.Type).filter((t): t is string => !!t));
+    const groups = new Map<string, { shows: RuleScope['shows']; types: Set<string>; rules: string[] }>();
+    for (const rule of rules) {
+      const scope = scopeOf(rule);
+      const types = [...scope.types].filter((t) => present.has(t)).sort();
+      if (types.length === 0) continue;
+      const key = `${scope.shows}:${types.join(',')}`;
+      const group = groups.get(key) ?? { shows: scope.shows, types: new Set(types), rules: [] };
+      group.rules.push(rule);
+      groups.set(key, group);
+    }
+    // Only what resource rules can read (no Outputs, Metadata or Description), so equal documents of
     // different templates are equal. The format version is stated because every Control Tower rule
-    // first asks `AWSTemplateFormatVersion exists or Resources exists`: the slice has Resources
-    // either way, but a failing first branch makes cfn-guard build a failure report, about 40 ms of
-    // a typical run's 60.
-    const { Parameters, Conditions, Mappings } = template as Record<string, unknown>;
-    const Resources = Object.fromEntries(resources.filter(([, r]) => r.Type && types.has(r.Type)));
-    return { rules: groupRules, template: { AWSTemplateFormatVersion: '2010-09-09', Parameters, Conditions, Mappings, Resources } };
-  });
+    // first asks `AWSTemplateFormatVersion exists or Resources exists`: the document has Resources
+    // either way, but a failing `exists` makes cfn-guard build a failure report, about 40 ms.
+    const { Parameters, Conditions, Mappings } = template;
+    const document = (selected: Array<[string, unknown]>): GuardDocument => ({
+      templatePath,
+      template: { AWSTemplateFormatVersion: '2010-09-09', Parameters, Conditions, Mappings, Resources: Object.fromEntries(selected) },
+    });
+    for (const [key, group] of groups) {
+      const ofTypes = (r: { Type?: string }) => !!r.Type && group.types.has(r.Type);
+      // A rule that looks resources up by id reads the looked-up resource's Type, nothing more
+      // (`query_for_resource`): resources of other types are shown as their Type alone, so the
+      // document stays small (cfn-guard's time grows with it) and unchanged by their properties.
+      const selected: Array<[string, unknown]> =
+        group.shows === 'template' ? resources.map(([id, r]) => [id, ofTypes(r) ? r : { Type: r.Type }]) : resources.filter(([, r]) => ofTypes(r));
+      const documents = group.shows === 'resource' ? selected.map((r) => document([r])) : [document(selected)];
+      const batchKey = `${key}|${group.rules.join('|')}`;
+      const batch = batches.get(batchKey) ?? { rules: group.rules, documents: [] };
+      batch.documents.push(...documents);
+      batches.set(batchKey, batch);
+    }
+  }
+  return [...batches.values()];
+}
+
+/**
+ * Violations of one template as one run over it reports them: one per rule and message, listing
+ * every resource (runs per resource report each resource apart).
+ */
+function mergeByRule(violations: Violation[]): Violation[] {
+  const merged = new Map<string, Violation>();
+  for (const v of violations) {
+    const key = JSON.stringify([v.ruleName, v.description, v.fix, v.severity]);
+    const seen = merged.get(key);
+    if (seen) merged.set(key, { ...seen, violatingResources: [...seen.violatingResources, ...v.violatingResources] });
+    else merged.set(key, v);
+  }
+  return [...merged.values()];
 }
 
 /**
@@ -108,49 +179,68 @@ export class ControlTowerChecks implements IPolicyValidationPluginBeta1 {
     // passes `controlTower: false` to addCompliancePacks need not install it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { CfnGuardValidator: Validator } = require('@cdklabs/cdk-validator-cfnguard') as { CfnGuardValidator: typeof CfnGuardValidator };
+    const templates = context.templatePaths.map((p) => ({ path: p, template: JSON.parse(fs.readFileSync(p, 'utf8')) as CfnTemplate }));
+    const found = new Map<GuardDocument, Violation[]>();
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bsp-guard-'));
-    const violations: Violation[] = [];
     try {
-      for (const templatePath of context.templatePaths) {
-        const template = JSON.parse(fs.readFileSync(templatePath, 'utf8')) as { Resources?: Record<string, { Type?: string }> };
-        for (const [n, group] of guardRuns(template, rules).entries()) {
-          const found = this.cached(group, () => {
-            const partPath = path.join(scratch, `${n}-${path.basename(templatePath)}`);
-            fs.writeFileSync(partPath, JSON.stringify(group.template));
-            const report = new Validator({ controlTowerRulesEnabled: false, rules: group.rules }).validate({ ...context, templatePaths: [partPath] });
-            return report.violations.map((v) => ({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: r.templatePath === partPath ? TEMPLATE : r.templatePath })) }));
+      for (const [n, batch] of guardBatches(templates, rules).entries()) {
+        const missing: Array<{ document: GuardDocument; key?: string; file: string }> = [];
+        for (const document of batch.documents) {
+          const key = this.cacheKey(batch.rules, document.template);
+          const cached = this.fromCache(key);
+          if (cached) found.set(document, cached);
+          else missing.push({ document, key, file: path.join(scratch, `${n}-${missing.length}.json`) });
+        }
+        if (missing.length === 0) continue;
+        // One process for every document the batch's rules have not seen; findings sorted back to
+        // their document by the data file cfn-guard names.
+        for (const m of missing) fs.writeFileSync(m.file, JSON.stringify(m.document.template));
+        const report = new Validator({ controlTowerRulesEnabled: false, rules: batch.rules }).validate({ ...context, templatePaths: missing.map((m) => m.file) });
+        for (const m of missing) {
+          const own = report.violations.flatMap((v) => {
+            const resources = v.violatingResources.filter((r) => r.templatePath === m.file).map((r) => ({ ...r, templatePath: TEMPLATE }));
+            return resources.length ? [{ ...v, violatingResources: resources }] : [];
           });
-          for (const v of found) {
-            violations.push({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: r.templatePath === TEMPLATE ? templatePath : r.templatePath })) });
-          }
+          found.set(m.document, own);
+          this.toCache(m.key, own);
         }
       }
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
+    const violations = templates.flatMap(({ path: templatePath }) =>
+      mergeByRule(
+        [...found].filter(([d]) => d.templatePath === templatePath).flatMap(([, vs]) =>
+          vs.map((v) => ({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath })) })),
+        ),
+      ),
+    );
     return { success: violations.length === 0, violations };
   }
 
   /**
-   * The findings of one guard run, from the cache directory named by BSP_CONTROL_TOWER_CACHE when
-   * set (the test suite sets it: its many small templates repeat the same slices, e.g. a stack's
-   * default key), else computed. The key covers the rules' contents and the slice, so a changed rule
-   * or resource is never served a stale answer.
+   * Findings are cached in the directory named by BSP_CONTROL_TOWER_CACHE when it is set (the test
+   * suite sets it: its many templates repeat the same resources, e.g. a stack's default key). The
+   * key covers the rules' contents and the document, so a changed rule or resource is never served
+   * a stale answer.
    */
-  private cached(group: { rules: string[]; template: object }, run: () => Violation[]): Violation[] {
-    const dir = process.env.BSP_CONTROL_TOWER_CACHE;
-    if (!dir) return run();
+  private cacheKey(rules: string[], document: object): string | undefined {
+    if (!process.env.BSP_CONTROL_TOWER_CACHE) return undefined;
     const hash = crypto.createHash('sha256').update(this.version);
-    for (const rule of group.rules) hash.update(path.basename(rule)).update(ruleText(rule));
-    const file = path.join(dir, `${hash.update(JSON.stringify(group.template)).digest('hex')}.json`);
-    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Violation[];
-    const found = run();
-    fs.mkdirSync(dir, { recursive: true });
+    for (const rule of rules) hash.update(path.basename(rule)).update(ruleText(rule));
+    return path.join(process.env.BSP_CONTROL_TOWER_CACHE, `${hash.update(JSON.stringify(document)).digest('hex')}.json`);
+  }
+
+  private fromCache(file: string | undefined): Violation[] | undefined {
+    return file && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Violation[]) : undefined;
+  }
+
+  private toCache(file: string | undefined, found: Violation[]): void {
+    if (!file) return;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     // Write then rename: another jest worker may read the same entry at the same time.
     const temp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, JSON.stringify(found));
     fs.renameSync(temp, file);
-    return found;
   }
-
 }

@@ -46,20 +46,31 @@ interface RawViolation {
   reason?: string;
 }
 interface RawReport {
-  pluginReports?: Array<{ pluginName: string; violations?: RawViolation[]; suppressedViolations?: RawViolation[] }>;
+  pluginReports?: Array<{ pluginName: string; violations?: RawViolation[]; suppressedViolations?: RawViolation[]; metadata?: { error?: string } }>;
 }
 
-/** Reads the summary from a parsed `validation-report.json`. */
+/** Rule name of the finding that stands for a validation plugin that threw instead of reporting. */
+export const PLUGIN_FAILED_RULE = 'PluginFailed';
+
+/**
+ * Reads the summary from a parsed `validation-report.json`. A plugin that threw (CDK records its
+ * error and goes on, with no violations) is a finding: its rules did not run, so nothing says the
+ * templates pass them.
+ */
 export function summarizeValidationReport(report: RawReport): ComplianceSummary {
   const plugins = report.pluginReports ?? [];
   const each = <T>(pick: (p: (typeof plugins)[number]) => RawViolation[] | undefined, make: (pack: string, v: RawViolation, at: string) => T) =>
     plugins.flatMap((p) => (pick(p) ?? []).flatMap((v) => (v.violatingConstructs ?? []).map((c) => make(p.pluginName, v, c.constructPath))));
+  const failed = plugins.filter((p) => p.metadata?.error).map((p) => ({ pack: p.pluginName, rule: PLUGIN_FAILED_RULE, path: '/', description: String(p.metadata?.error) }));
   return {
     packs: plugins.map((p) => p.pluginName),
-    findings: each(
-      (p) => p.violations,
-      (pack, v, at) => ({ pack, rule: v.ruleName, path: at, description: v.description }),
-    ),
+    findings: [
+      ...failed,
+      ...each(
+        (p) => p.violations,
+        (pack, v, at) => ({ pack, rule: v.ruleName, path: at, description: v.description }),
+      ),
+    ],
     acknowledgements: each(
       (p) => p.suppressedViolations,
       (pack, v, at) => ({ pack, id: v.acknowledgedId ?? v.ruleName, path: at, acknowledgedAt: v.acknowledgedAt ?? at, reason: v.reason ?? '' }),
