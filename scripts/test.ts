@@ -53,14 +53,7 @@ function run(stage: Stage, output?: Buffer[]): Promise<number> {
       stdio: output ? ['ignore', 'pipe', 'pipe'] : 'inherit',
       // Control Tower findings cached by rule contents and template slice (see ControlTowerChecks):
       // the stages synthesize many templates that share slices, such as a stack's default key.
-      env: {
-        ...process.env,
-        CDK_DISABLE_CLI_TELEMETRY: 'true',
-        BSP_CONTROL_TOWER_CACHE: process.env.BSP_CONTROL_TOWER_CACHE ?? path.join(ROOT, '.cache', 'control-tower'),
-        // A larger young generation: synthesis allocates many short-lived objects, and with V8's
-        // default the jest workers spent some 10% more CPU collecting them.
-        NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-semi-space-size=64'].filter(Boolean).join(' '),
-      },
+      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', BSP_CONTROL_TOWER_CACHE: process.env.BSP_CONTROL_TOWER_CACHE ?? path.join(ROOT, '.cache', 'control-tower') },
     });
     child.stdout?.on('data', (d: Buffer) => output?.push(d));
     child.stderr?.on('data', (d: Buffer) => output?.push(d));
