@@ -75,7 +75,7 @@ function sections(): Record<string, string> {
   const stamp = readStamp(reference.target.outdir)!;
   const summary = summarize(reference.target, stamp.exitCode, '', stamp.seconds, false, `synthesized in ${stamp.seconds.toFixed(1)} s`).lines;
   const table = [
-    '| App | Stacks | Resources | Fixed cost / month | Findings | Acknowledgements | `cdk synth` |',
+    '| App | Stacks | Resources | Fixed cost / month | Findings | Acknowledgements | Synth time |',
     '|---|---:|---:|---:|---:|---:|---:|',
     ...apps.map((a) => `| \`${a.target.entry}\` | ${a.stacks} | ${a.resources} | $${a.monthly.toFixed(2)} | ${a.findings} | ${a.acknowledgements} | ${a.seconds.toFixed(1)} s |`),
   ];
