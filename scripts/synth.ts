@@ -367,16 +367,19 @@ async function synthesizeBatch(batch: readonly Target[], options: { ifStale: boo
       const inputs = inputsFingerprint(); // before the CLI reads anything: a file edited meanwhile makes the stamp stale, never the reverse
       for (const t of stale) fs.rmSync(path.join(ROOT, t.outdir), { recursive: true, force: true });
       const cli = await runCli(stale[0], stale);
+      // The CLI's own app: the CLI's exit code and output. The others: what the launcher recorded.
+      const launched = stale.map((target, i): LaunchResult | undefined => {
+        const resultFile = path.join(ROOT, target.outdir, LAUNCH_RESULT_FILE);
+        return i > 0 && fs.existsSync(resultFile) ? (JSON.parse(fs.readFileSync(resultFile, 'utf8')) as LaunchResult) : undefined;
+      });
+      // The CLI's own app runs after the others in its process: its time is the rest of the run.
+      const ownSeconds = Math.max(0, cli.seconds - launched.reduce((sum, r) => sum + (r?.seconds ?? 0), 0));
       const outcomes = stale.map((target, i) => {
         const outdir = path.join(ROOT, target.outdir);
-        const resultFile = path.join(outdir, LAUNCH_RESULT_FILE);
-        // The CLI's own app: the CLI's exit code and output. The others: what the launcher recorded.
-        const own: LaunchResult | undefined = i > 0 && fs.existsSync(resultFile) ? (JSON.parse(fs.readFileSync(resultFile, 'utf8')) as LaunchResult) : undefined;
+        const own = launched[i];
         const code = i === 0 ? cli.code : (own?.exitCode ?? 1);
         const stderr = i === 0 ? cli.stderr : (own?.error ?? cli.stderr);
-        // The CLI's own app runs after the others in its process: its time is the rest of the run.
-        const others = stale.slice(1).reduce((sum, t) => sum + launchSeconds(t), 0);
-        const seconds = i === 0 ? Math.max(0, cli.seconds - others) : (own?.seconds ?? cli.seconds);
+        const seconds = i === 0 ? ownSeconds : (own?.seconds ?? cli.seconds);
         if (fs.existsSync(path.join(outdir, 'manifest.json'))) {
           const pluginsFile = path.join(outdir, PLUGINS_FILE);
           const stamp: SynthStamp = {
@@ -406,12 +409,6 @@ async function synthesizeBatch(batch: readonly Target[], options: { ifStale: boo
       return [...kept, ...outcomes];
     },
   );
-}
-
-/** What the launcher recorded as the synthesis time of a target it ran beside the CLI's own app. */
-function launchSeconds(target: Target): number {
-  const file = path.join(ROOT, target.outdir, LAUNCH_RESULT_FILE);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as LaunchResult).seconds : 0;
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
