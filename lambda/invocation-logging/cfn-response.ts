@@ -5,8 +5,21 @@
 import * as http from 'http';
 import * as https from 'https';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Deadlines, deadlines, EventCheck, failureReason, inspectEvent, responseUrlProblem, RetryPolicy, TimeBudget } from './logic';
-import { RetryClock, withRetries } from './retry';
+import { jsonLog } from '../shared/handler-shell';
+import {
+  Deadlines,
+  deadlines,
+  DEFAULT_RETRY_POLICY,
+  DEFAULT_TIME_BUDGET,
+  EventCheck,
+  failureReason,
+  inspectEvent,
+  RESPONSE_RETRY_POLICY,
+  responseUrlProblem,
+  RetryPolicy,
+  TimeBudget,
+} from './logic';
+import { REAL_CLOCK, RetryClock, withRetries } from './retry';
 
 /** CloudFormation's limit on the whole response document. */
 const MAX_BODY_BYTES = 4096;
@@ -128,6 +141,26 @@ export interface Outcome {
   readonly physicalId: string;
   readonly reason?: string;
   readonly data?: Record<string, string>;
+}
+
+/** What every custom-resource handler takes from the outside world besides its clients; tests pass their own. */
+export interface CustomResourceDependencies {
+  readonly clock?: RetryClock;
+  readonly retryPolicy?: RetryPolicy;
+  readonly responsePolicy?: RetryPolicy;
+  readonly timeBudget?: Partial<TimeBudget>;
+  readonly log?: (entry: Record<string, unknown>) => void;
+}
+
+/** {@link CustomResourceDependencies} with the library's defaults where a handler was given none. */
+export function withCustomResourceDefaults(deps: CustomResourceDependencies) {
+  return {
+    clock: deps.clock ?? REAL_CLOCK,
+    policy: deps.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    responsePolicy: deps.responsePolicy ?? RESPONSE_RETRY_POLICY,
+    budget: { ...DEFAULT_TIME_BUDGET, ...deps.timeBudget } as TimeBudget,
+    log: deps.log ?? jsonLog,
+  };
 }
 
 /** What {@link customResourceHandler} needs of a handler. */

@@ -11,12 +11,10 @@ import {
   PutModelInvocationLoggingConfigurationCommand,
 } from '@aws-sdk/client-bedrock';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { customResourceHandler, Outcome } from './cfn-response';
+import { CustomResourceDependencies, customResourceHandler, Outcome, withCustomResourceDefaults } from './cfn-response';
 import {
   BEDROCK_TIMEOUTS,
   configurationOrUndefined,
-  DEFAULT_RETRY_POLICY,
-  DEFAULT_TIME_BUDGET,
   Deadlines,
   desiredConfiguration,
   explainFailure,
@@ -26,23 +24,15 @@ import {
   planCreate,
   planDelete,
   planUpdate,
-  RESPONSE_RETRY_POLICY,
-  RetryPolicy,
   takeOverAllowed,
-  TimeBudget,
   watchdogReason,
 } from './logic';
-import { bedrockClientFactory, HandlerContext, jsonLog, raceWatchdog, remainingTimeMs } from '../shared/handler-shell';
-import { Attempt, REAL_CLOCK, RetryClock, withRetries } from './retry';
+import { bedrockClientFactory, HandlerContext, raceWatchdog, remainingTimeMs } from '../shared/handler-shell';
+import { Attempt, withRetries } from './retry';
 
 /** What the handler needs from the outside world; tests pass their own. */
-export interface HandlerDependencies {
+export interface HandlerDependencies extends CustomResourceDependencies {
   readonly bedrock: BedrockClient;
-  readonly clock?: RetryClock;
-  readonly retryPolicy?: RetryPolicy;
-  readonly responsePolicy?: RetryPolicy;
-  readonly timeBudget?: Partial<TimeBudget>;
-  readonly log?: (entry: Record<string, unknown>) => void;
 }
 
 export type { HandlerContext };
@@ -62,11 +52,7 @@ export const createBedrockClient = bedrockClientFactory(BEDROCK_TIMEOUTS);
 
 /** Builds the handler around its dependencies. */
 export function createHandler(deps: HandlerDependencies) {
-  const clock = deps.clock ?? REAL_CLOCK;
-  const policy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
-  const responsePolicy = deps.responsePolicy ?? RESPONSE_RETRY_POLICY;
-  const budget: TimeBudget = { ...DEFAULT_TIME_BUDGET, ...deps.timeBudget };
-  const log = deps.log ?? jsonLog;
+  const { clock, policy, responsePolicy, budget, log } = withCustomResourceDefaults(deps);
 
   /** The Bedrock operations of one request, bounded by its work deadline and abandoned when `signal` aborts. */
   function bedrockCalls(deadline: number, signal: AbortSignal, progress: Progress) {

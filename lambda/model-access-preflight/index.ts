@@ -9,33 +9,18 @@
  */
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { customResourceHandler, Outcome } from '../invocation-logging/cfn-response';
-import {
-  BEDROCK_TIMEOUTS,
-  DEFAULT_RETRY_POLICY,
-  DEFAULT_TIME_BUDGET,
-  Deadlines,
-  explainFailure,
-  RESPONSE_RETRY_POLICY,
-  RetryPolicy,
-  TimeBudget,
-  watchdogReason,
-} from '../invocation-logging/logic';
-import { REAL_CLOCK, RetryClock, withRetries } from '../invocation-logging/retry';
-import { bedrockClientFactory, HandlerContext, jsonLog, raceWatchdog, remainingTimeMs } from '../shared/handler-shell';
+import { CustomResourceDependencies, customResourceHandler, Outcome, withCustomResourceDefaults } from '../invocation-logging/cfn-response';
+import { BEDROCK_TIMEOUTS, Deadlines, explainFailure, watchdogReason } from '../invocation-logging/logic';
+import { withRetries } from '../invocation-logging/retry';
+import { bedrockClientFactory, HandlerContext, raceWatchdog, remainingTimeMs } from '../shared/handler-shell';
 import { runPreflight } from './gather';
 import { failureSummary, modelsFromProperties, PHYSICAL_ID, summaryLine } from './logic';
 
 /** What the handler needs from the outside world; tests pass their own. */
-export interface HandlerDependencies {
+export interface HandlerDependencies extends CustomResourceDependencies {
   readonly bedrock: BedrockClient;
   /** The Region checked. @default the function's (AWS_REGION) */
   readonly region?: string;
-  readonly clock?: RetryClock;
-  readonly retryPolicy?: RetryPolicy;
-  readonly responsePolicy?: RetryPolicy;
-  readonly timeBudget?: Partial<TimeBudget>;
-  readonly log?: (entry: Record<string, unknown>) => void;
 }
 
 export type { HandlerContext };
@@ -46,11 +31,7 @@ export type { Outcome };
 export const createBedrockClient = bedrockClientFactory(BEDROCK_TIMEOUTS);
 
 export function createHandler(deps: HandlerDependencies) {
-  const clock = deps.clock ?? REAL_CLOCK;
-  const policy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
-  const responsePolicy = deps.responsePolicy ?? RESPONSE_RETRY_POLICY;
-  const budget: TimeBudget = { ...DEFAULT_TIME_BUDGET, ...deps.timeBudget };
-  const log = deps.log ?? jsonLog;
+  const { clock, policy, responsePolicy, budget, log } = withCustomResourceDefaults(deps);
 
   async function check(event: CloudFormationCustomResourceEvent, deadline: number, signal: AbortSignal, progress: { step?: string }): Promise<Outcome> {
     if (event.RequestType === 'Delete') {
