@@ -38,39 +38,138 @@ function guardRuleFiles(dir: string): string[] {
   });
 }
 
-/** What a rule file looks at, and so what part of a template it must be shown. */
-interface RuleScope {
-  /** The resource types it names: it runs only on templates holding one of them. */
+/** What a rule file reads of a template, and so what part of a template it must be shown. */
+export interface RuleScope {
+  /** Every resource type the file names: those it judges and those it looks up. */
   readonly types: ReadonlySet<string>;
+  /** The types its `Resources.*[ Type == ... ]` selectors pick: the resources it judges. */
+  readonly judges: ReadonlySet<string>;
   /**
-   * - `resource`: one type, resources read only through the `Resources.*[ Type == ... ]` selector
-   *   (and the `Resources exists` template check): each resource is judged on its own properties,
-   *   so a run per resource finds what a run over all of them finds.
-   * - `types`: several types, read through the selector only: the resources of those types.
-   * - `template`: the rule looks a resource up by its logical id (`%doc.Resources[ keys == ... ]`:
-   *   the target of a queue's dead-letter ARN, of a Lambda permission's SourceArn, of a bucket's
-   *   access logs) or counts resources: every resource of the template, since the one looked up may
-   *   be of any type (a permission's SourceArn is usually an EventBridge rule's).
+   * - `each`: each judged resource is judged on its own properties alone, so a run per resource
+   *   finds what a run over the template finds.
+   * - `linked`: one judged type, and the judgement also looks up, by logical id, a resource that the
+   *   judged resource's properties name (`%doc.Resources[ keys == ... ]`: a queue's dead-letter
+   *   target, a Lambda permission's SourceArn, a bucket's log bucket), reading its Type and nothing
+   *   more. A run per group of judged resources that name each other finds the same, when every
+   *   other resource they name is shown too (by its Type).
+   * - `whole`: any other read of the template (a count, a cross-resource `some`, a selector or
+   *   lookup not of those forms): shown every resource.
    */
-  readonly shows: 'resource' | 'types' | 'template';
+  readonly shows: 'each' | 'linked' | 'whole';
 }
-const ruleScopes = new Map<string, RuleScope>();
 
+/** The rule text that cfn-guard evaluates: without comments and without `<< ... >>` messages. */
+function ruleCode(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'))
+    .join('\n')
+    .replace(/<<[\s\S]*?>>/g, '');
+}
+
+/** The text from the bracket or brace at `open` to its match. */
+function enclosed(code: string, open: number): string {
+  const [o, c] = code[open] === '[' ? ['[', ']'] : ['{', '}'];
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    if (code[i] === o) depth++;
+    else if (code[i] === c && --depth === 0) return code.slice(open, i + 1);
+  }
+  return code.slice(open);
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Reads what a rule file looks at. It recognises the forms the Control Tower rules are written in
+ * (named type constants, `Resources.*[ Type == %T ]` selectors, rules `when %sel not empty` that
+ * call `check(%sel.Properties)`, helpers that judge `%param` element by element, the
+ * `query_for_resource` lookup); anything else makes the rule `whole`, which is always correct.
+ */
+export function ruleScope(text: string): RuleScope {
+  const types = new Set(text.match(TYPE_NAME) ?? []);
+  const code = ruleCode(text);
+  const constants = new Map<string, string>();
+  for (const m of code.matchAll(/let\s+(\w+)\s*=\s*["'](AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)["']/g)) constants.set(m[1], m[2]);
+  const judges = new Set<string>();
+  let lookups = false;
+  const whole = (): RuleScope => ({ types, judges, shows: 'whole' });
+
+  for (const m of code.matchAll(/\bResources\b/g)) {
+    const at = m.index + m[0].length;
+    const after = code.slice(at, at + 60);
+    const before = code.slice(Math.max(0, m.index - 80), m.index);
+    if (/^\s*\[\s*keys\s*==\s*%\w+\s*\]/.test(after) && /%\w+\.$/.test(before)) {
+      lookups = true;
+    } else if (/^(\.\*)?\s*\[/.test(after)) {
+      const filter = enclosed(code, code.indexOf('[', at));
+      for (const v of filter.matchAll(/%(\w+)/g)) {
+        const type = constants.get(v[1]);
+        if (!type) return whole();
+        judges.add(type);
+      }
+      for (const t of filter.match(TYPE_NAME) ?? []) judges.add(t);
+      if (!/^\[\s*Type\s*(==|in)/.test(filter)) return whole();
+    } else if (!(/^\s+exists\b/.test(after) && /AWSTemplateFormatVersion\s+exists\s+or\s*$/.test(before))) {
+      return whole();
+    }
+  }
+  if (judges.size === 0 || /\bcount\s*\(/.test(code) || (lookups && judges.size > 1)) return whole();
+
+  // Selections (`let sel = Resources...[...]`) may only be tested `%sel not empty` in a rule's
+  // `when` and passed as `check(%sel.Properties)` in its body; helpers only see their parameters.
+  const selections = [...code.matchAll(/let\s+(\w+)\s*=\s*Resources\b/g)].map((m) => m[1]);
+  const judgedBy = new Set<string>();
+  for (const r of code.matchAll(/\brule\s+(\w+)\s*(\(([^)]*)\))?([^{]*)\{/g)) {
+    const params = (r[3] ?? '').split(',').map((p) => p.trim());
+    const header = r[4];
+    const body = enclosed(code, r.index + r[0].length - 1);
+    const tested = new Set([...header.matchAll(/%(\w+)\s+not\s+empty/g)].map((t) => t[1]).filter((v) => selections.includes(v)));
+    if (tested.size > 1) return whole();
+    for (const v of selections) {
+      if (params.includes(v)) continue;
+      const use = new RegExp(`%${escape(v)}\\b`, 'g');
+      const inHeader = header.match(use)?.length ?? 0;
+      const inBody = body.match(use)?.length ?? 0;
+      if (inHeader + inBody === 0) continue;
+      if (r[2] !== undefined) return whole();
+      if ((header.match(new RegExp(`%${escape(v)}\\s+not\\s+empty`, 'g'))?.length ?? 0) !== inHeader) return whole();
+      const passed = [...body.matchAll(new RegExp(`(\\w+)\\(\\s*%${escape(v)}\\.Properties\\s*\\)`, 'g'))];
+      if (passed.length !== inBody || (inBody > 0 && inHeader === 0)) return whole();
+      for (const p of passed) judgedBy.add(p[1]);
+    }
+  }
+  // A helper handed every judged resource at once must judge them one by one: `%param { ... }` or
+  // `%param [ filter ] { ... }`, never `some %param`, `%param empty` or a count.
+  for (const helper of judgedBy) {
+    const h = new RegExp(`\\brule\\s+${escape(helper)}\\s*\\(\\s*(\\w+)\\s*\\)\\s*\\{`).exec(code);
+    if (!h) return whole();
+    const body = enclosed(code, h.index + h[0].length - 1).slice(1, -1);
+    let depth = 0;
+    let statement = '';
+    for (const ch of body) {
+      if (ch === '{' || ch === '}' || ch === '\n') {
+        if (depth === 0 && new RegExp(`%${escape(h[1])}\\b`).test(statement) && /\bsome\b|\bempty\b|\bcount\s*\(/.test(statement)) return whole();
+        if (ch === '{') depth++;
+        if (ch === '}') depth--;
+        statement = '';
+      } else {
+        statement += ch;
+      }
+    }
+  }
+  return { types, judges, shows: lookups ? 'linked' : 'each' };
+}
+
+const ruleScopes = new Map<string, RuleScope>();
 function scopeOf(ruleFile: string): RuleScope {
   let scope = ruleScopes.get(ruleFile);
-  if (!scope) {
-    const text = ruleText(ruleFile);
-    const types = new Set(text.match(TYPE_NAME) ?? []);
-    const code = text.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n');
-    const resourceReads = code.match(/[^\n]{0,20}\bResources\b[^\n]{0,20}/g) ?? [];
-    const onlySelector = resourceReads.every((r) => /Resources\.\*\[\s*Type\s*==/.test(r) || /Resources\s+exists/.test(r)) && !/\bcount\s*\(/.test(code);
-    scope = { types, shows: !onlySelector ? 'template' : types.size === 1 ? 'resource' : 'types' };
-    ruleScopes.set(ruleFile, scope);
-  }
+  if (!scope) ruleScopes.set(ruleFile, (scope = ruleScope(ruleText(ruleFile))));
   return scope;
 }
 
-type CfnTemplate = { Resources?: Record<string, { Type?: string }>; Parameters?: unknown; Conditions?: unknown; Mappings?: unknown };
+type CfnResource = { Type?: string; Properties?: unknown };
+type CfnTemplate = { Resources?: Record<string, CfnResource>; Parameters?: unknown; Conditions?: unknown; Mappings?: unknown };
 
 /** One document handed to cfn-guard: part of one template. */
 interface GuardDocument {
@@ -84,53 +183,96 @@ interface GuardBatch {
   readonly documents: GuardDocument[];
 }
 
+/** Every string in a value: the logical ids a resource's properties may name (Ref, Fn::GetAtt, DependsOn-like lists). */
+function stringsIn(value: unknown, into = new Set<string>()): Set<string> {
+  if (typeof value === 'string') into.add(value);
+  else if (Array.isArray(value)) for (const v of value) stringsIn(v, into);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) stringsIn(v, into);
+  return into;
+}
+
 /**
- * How to hand templates to cfn-guard. Rules are grouped by the resource types they look at; each
- * group runs over documents holding only resources of those types (plus the template's parameters,
- * conditions and mappings): one document per resource for rules that judge each resource alone
- * (the cache then serves a resource seen in any other template), one per template otherwise, with
- * every resource for rules that look resources up by id. Rules never see a resource they could not
- * read, so the findings are those of one run over the whole template; but cfn-guard re-reads its
- * data for every rule file, so such a run over a large template took seconds, and rules for absent
- * types are not run at all. A group runs once for all the documents that need it: a cfn-guard
- * process costs some 50 ms before its first rule.
+ * How to hand templates to cfn-guard, so that the findings are those of one run over each whole
+ * template while cfn-guard sees as little as it can: its time grows with what it is shown (a rule
+ * that compares an IAM action to a pattern compiles the pattern for every action), and a resource
+ * shown alone is a document the cache serves for every template that holds the same resource.
+ * - `each` rules: one document per resource, per judged type, for all the rules that judge it.
+ * - `linked` rules: one document per group of judged resources that name each other (a queue and
+ *   its dead-letter queue), with each other resource they name shown by its Type alone.
+ * - `whole` rules: one document with every resource (those of the rules' types in full).
+ * Documents keep the template's parameters, conditions and mappings. A batch of rules runs once for
+ * all the documents of an app's templates that need it.
  */
 function guardBatches(templates: Array<{ path: string; template: CfnTemplate }>, rules: string[]): GuardBatch[] {
   const batches = new Map<string, GuardBatch>();
+  const add = (key: string, batchRules: string[], documents: GuardDocument[]) => {
+    const batchKey = `${key}|${batchRules.join('|')}`;
+    const batch = batches.get(batchKey) ?? { rules: batchRules, documents: [] };
+    batch.documents.push(...documents);
+    batches.set(batchKey, batch);
+  };
   for (const { path: templatePath, template } of templates) {
     const resources = Object.entries(template.Resources ?? {});
+    const byId = new Map(resources);
     const present = new Set(resources.map(([, r]) => r.Type).filter((t): t is string => !!t));
-    const groups = new Map<string, { shows: RuleScope['shows']; types: Set<string>; rules: string[] }>();
-    for (const rule of rules) {
-      const scope = scopeOf(rule);
-      const types = [...scope.types].filter((t) => present.has(t)).sort();
-      if (types.length === 0) continue;
-      const key = `${scope.shows}:${types.join(',')}`;
-      const group = groups.get(key) ?? { shows: scope.shows, types: new Set(types), rules: [] };
-      group.rules.push(rule);
-      groups.set(key, group);
-    }
-    // Only what resource rules can read (no Outputs, Metadata or Description), so equal documents of
-    // different templates are equal. The format version is stated because every Control Tower rule
-    // first asks `AWSTemplateFormatVersion exists or Resources exists`: the document has Resources
-    // either way, but a failing `exists` makes cfn-guard build a failure report, about 40 ms.
+    // The format version is stated because every Control Tower rule first asks
+    // `AWSTemplateFormatVersion exists or Resources exists`: the document has Resources either way,
+    // but a failing `exists` makes cfn-guard build a failure report, about 40 ms.
     const { Parameters, Conditions, Mappings } = template;
     const document = (selected: Array<[string, unknown]>): GuardDocument => ({
       templatePath,
       template: { AWSTemplateFormatVersion: '2010-09-09', Parameters, Conditions, Mappings, Resources: Object.fromEntries(selected) },
     });
-    for (const [key, group] of groups) {
-      const ofTypes = (r: { Type?: string }) => !!r.Type && group.types.has(r.Type);
-      // A rule that looks resources up by id reads the looked-up resource's Type, nothing more
-      // (`query_for_resource`): resources of other types are shown as their Type alone, so the
-      // document stays small (cfn-guard's time grows with it) and unchanged by their properties.
-      const selected: Array<[string, unknown]> =
-        group.shows === 'template' ? resources.map(([id, r]) => [id, ofTypes(r) ? r : { Type: r.Type }]) : resources.filter(([, r]) => ofTypes(r));
-      const documents = group.shows === 'resource' ? selected.map((r) => document([r])) : [document(selected)];
-      const batchKey = `${key}|${group.rules.join('|')}`;
-      const batch = batches.get(batchKey) ?? { rules: group.rules, documents: [] };
-      batch.documents.push(...documents);
-      batches.set(batchKey, batch);
+    const stub = (id: string): [string, unknown] => [id, { Type: byId.get(id)?.Type }];
+
+    const whole = new Map<string, string[]>();
+    const perType = new Map<string, string[]>();
+    for (const rule of rules) {
+      const scope = scopeOf(rule);
+      if (scope.shows === 'whole') {
+        const types = [...scope.types].filter((t) => present.has(t)).sort();
+        if (types.length) whole.set(types.join(','), [...(whole.get(types.join(',')) ?? []), rule]);
+        continue;
+      }
+      for (const type of scope.judges) {
+        if (!present.has(type)) continue;
+        const key = `${scope.shows}:${type}`;
+        perType.set(key, [...(perType.get(key) ?? []), rule]);
+      }
+    }
+    for (const [key, group] of whole) {
+      const types = new Set(key.split(','));
+      // Resources of other types are shown as their Type alone: all that a lookup reads.
+      add(`whole:${key}`, group, [document(resources.map(([id, r]) => (r.Type && types.has(r.Type) ? [id, r] : stub(id))))]);
+    }
+    for (const [key, group] of perType) {
+      const [shows, type] = key.split(/:(.*)/s);
+      const judged = resources.filter(([, r]) => r.Type === type);
+      if (shows === 'each') {
+        add(key, group, judged.map((r) => document([r])));
+        continue;
+      }
+      // Judged resources that name each other are shown together (a queue and its dead-letter
+      // queue: each is judged, and the judgement of one looks the other up).
+      const names = new Map(judged.map(([id, r]) => [id, [...stringsIn(r.Properties)].filter((s) => byId.has(s) && s !== id)]));
+      const root = new Map(judged.map(([id]) => [id, id]));
+      const find = (id: string): string => {
+        let r = id;
+        while (root.get(r) !== r) r = root.get(r)!;
+        root.set(id, r);
+        return r;
+      };
+      for (const [id, named] of names) for (const n of named) if (root.has(n)) root.set(find(id), find(n));
+      const components = new Map<string, string[]>();
+      for (const [id] of judged) components.set(find(id), [...(components.get(find(id)) ?? []), id]);
+      add(
+        key,
+        group,
+        [...components.values()].map((members) => {
+          const others = [...new Set(members.flatMap((id) => names.get(id)!))].filter((n) => !root.has(n)).sort();
+          return document([...others.map(stub), ...members.map((id): [string, unknown] => [id, byId.get(id)])]);
+        }),
+      );
     }
   }
   return [...batches.values()];
