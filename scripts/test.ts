@@ -1,6 +1,8 @@
 /**
- * `npm test`: the stages in order, each timed. Stops at the first failing stage with its exit code;
- * every stage's own output (jest's summary lines included) goes straight through.
+ * `npm test`: the stages, each timed, each started as soon as the stages it needs have passed (so
+ * stages that do not depend on each other share the cores). After a failing stage no other starts;
+ * those already running finish, and the exit code is the failing stage's. Jest's output goes
+ * straight through; every other stage's is shown when it ends.
  *
  *   tsx scripts/test.ts [jest arguments]
  *
@@ -23,26 +25,27 @@ interface Stage {
   readonly name: string;
   readonly command: string;
   readonly args: string[];
-  /**
-   * Runs at the same time as the stage before it (their outputs are shown as each ends): for
-   * single-threaded stages that do not depend on each other, so both cores work.
-   */
-  readonly withPrevious?: boolean;
+  /** Stages that must have passed before this one starts; it starts as soon as they have. */
+  readonly after: string[];
+  /** Its output goes straight through (jest's progress); other stages' output is shown as each ends. */
+  readonly stream?: boolean;
 }
 
+// Each stage starts when what it needs is done, so a core that one stage leaves idle (tsc and
+// eslint use one core each, the API report one for seconds) runs the next: the synth stage starts
+// beside the type-check as soon as the handlers are bundled.
 const STAGES: Stage[] = [
+  { name: 'lambda bundles', command: process.execPath, args: ['scripts/build-lambdas.mjs'], after: [] },
   // One tsc program type-checks the whole tree and emits dist/ (what `npm pack` ships is dist/lib:
-  // the API report reads its declarations, the pack smoke test packs it), beside the Lambda bundles.
-  { name: 'compile', command: process.execPath, args: ['scripts/compile.mjs'] },
-  // tsc and eslint use one core each: they run together.
-  { withPrevious: true, name: 'lint', command: path.join(BIN, 'eslint'), args: ['--max-warnings', '0', '--cache', '--cache-strategy', 'content', '--cache-location', '.cache/eslint/', '.'] },
-  { name: 'api report', command: process.execPath, args: ['scripts/api-report.mjs', '--check'] },
-  { name: 'synth', command: path.join(BIN, 'tsx'), args: ['scripts/synth.ts', '--all'] },
-  { name: 'readme figures', command: path.join(BIN, 'tsx'), args: ['scripts/readme-figures.ts', '--check'] },
-  { name: 'jest', command: path.join(BIN, 'jest'), args: process.argv.slice(2) },
-  // After synth, whose Control Tower findings its example reuses (run beside it, it took as long
-  // in all: both stages already keep both cores busy).
-  { name: 'pack smoke', command: process.execPath, args: ['scripts/pack-smoke.mjs', '--prebuilt'] },
+  // the API report reads its declarations, the pack smoke test packs it).
+  { name: 'compile', command: process.execPath, args: ['scripts/compile.mjs', '--no-lambdas'], after: [] },
+  { name: 'lint', command: path.join(BIN, 'eslint'), args: ['--max-warnings', '0', '--cache', '--cache-strategy', 'content', '--cache-location', '.cache/eslint/', '.'], after: [] },
+  { name: 'synth', command: path.join(BIN, 'tsx'), args: ['scripts/synth.ts', '--all'], after: ['lambda bundles'] },
+  { name: 'api report', command: process.execPath, args: ['scripts/api-report.mjs', '--check'], after: ['compile'] },
+  { name: 'readme figures', command: path.join(BIN, 'tsx'), args: ['scripts/readme-figures.ts', '--check'], after: ['synth'] },
+  { name: 'jest', command: path.join(BIN, 'jest'), args: process.argv.slice(2), after: ['synth', 'lint', 'compile'], stream: true },
+  // After jest, which keeps both cores busy; it reuses the synth stage's Control Tower findings.
+  { name: 'pack smoke', command: process.execPath, args: ['scripts/pack-smoke.mjs', '--prebuilt'], after: ['compile', 'jest'] },
 ];
 
 function run(stage: Stage, output?: Buffer[]): Promise<number> {
@@ -74,33 +77,40 @@ async function main(): Promise<number> {
     const lines = times.map(([name, s, status]) => `  ${name.padEnd(width)} ${s.toFixed(1).padStart(6)} s  ${status}`);
     return [...lines, `  ${'total'.padEnd(width)} ${seconds(started).toFixed(1).padStart(6)} s`].join('\n');
   };
-  // Steps: a stage and the ones marked withPrevious after it run together.
-  const steps: Stage[][] = [];
-  for (const stage of STAGES) {
-    if (stage.withPrevious && steps.length) steps[steps.length - 1].push(stage);
-    else steps.push([stage]);
-  }
-  for (const step of steps) {
-    const together = step.length > 1;
-    const runs = step.map((stage) => {
+  const pending = [...STAGES];
+  const passed = new Set<string>();
+  const running = new Map<string, Promise<readonly [Stage, number]>>();
+  let failed: readonly [Stage, number] | undefined;
+  while (pending.length || running.size) {
+    // Start every stage whose prerequisites have passed (none after a failure).
+    for (const stage of failed ? [] : pending.filter((s) => s.after.every((a) => passed.has(a)))) {
+      pending.splice(pending.indexOf(stage), 1);
       const command = stage.command === process.execPath ? 'node' : path.relative(ROOT, stage.command);
-      console.log(`\n=== ${stage.name}: ${[command, ...stage.args].join(' ')}${together ? ` (with ${step.filter((o) => o !== stage).map((o) => o.name).join(', ')})` : ''}`);
+      const beside = [...running.keys()];
+      console.log(`\n=== ${stage.name}: ${[command, ...stage.args].join(' ')}${beside.length ? ` (beside ${beside.join(', ')})` : ''}`);
       const t = process.hrtime.bigint();
-      const output: Buffer[] | undefined = together ? [] : undefined;
-      return run(stage, output).then((code) => {
-        const s = seconds(t);
-        if (output?.length) console.log(`--- ${stage.name} output:\n${Buffer.concat(output).toString('utf8').trimEnd()}`);
-        times.push([stage.name, s, code === 0 ? 'ok' : `FAILED (exit ${code})`]);
-        console.log(`=== ${stage.name}: ${code === 0 ? 'ok' : `FAILED with exit code ${code}`} in ${s.toFixed(1)} s`);
-        return [stage, code] as const;
-      });
-    });
-    const failed = (await Promise.all(runs)).find(([, code]) => code !== 0);
-    if (failed) {
-      console.log(`\nstage times (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores):\n${table()}`);
-      console.log(`npm test stopped at "${failed[0].name}" (exit code ${failed[1]})`);
-      return failed[1];
+      const output: Buffer[] | undefined = stage.stream ? undefined : [];
+      running.set(
+        stage.name,
+        run(stage, output).then((code) => {
+          const s = seconds(t);
+          if (output?.length) console.log(`--- ${stage.name} output:\n${Buffer.concat(output).toString('utf8').trimEnd()}`);
+          times.push([stage.name, s, code === 0 ? 'ok' : `FAILED (exit ${code})`]);
+          console.log(`=== ${stage.name}: ${code === 0 ? 'ok' : `FAILED with exit code ${code}`} in ${s.toFixed(1)} s`);
+          return [stage, code] as const;
+        }),
+      );
     }
+    if (!running.size) break;
+    const [stage, code] = await Promise.race(running.values());
+    running.delete(stage.name);
+    if (code === 0) passed.add(stage.name);
+    else failed ??= [stage, code];
+  }
+  if (failed) {
+    console.log(`\nstage times (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores):\n${table()}`);
+    console.log(`npm test stopped at "${failed[0].name}" (exit code ${failed[1]}); stages already running were let finish`);
+    return failed[1];
   }
   console.log(`\nstage times (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores):\n${table()}`);
   // For README.md's stage-time table (`npm run docs`).
