@@ -29,6 +29,11 @@ interface Stage {
   readonly after: string[];
   /** Its output goes straight through (jest's progress); other stages' output is shown as each ends. */
   readonly stream?: boolean;
+  /**
+   * Runs at the lowest CPU priority (nice 19, inherited by its children): it takes only what the
+   * stages beside it leave idle, and all it needs once they end, so it does not slow them down.
+   */
+  readonly idlePriority?: boolean;
 }
 
 // Each stage starts when what it needs is done, so a core that one stage leaves idle (tsc and
@@ -44,8 +49,9 @@ const STAGES: Stage[] = [
   { name: 'api report', command: process.execPath, args: ['scripts/api-report.mjs', '--check'], after: ['compile'] },
   { name: 'readme figures', command: path.join(BIN, 'tsx'), args: ['scripts/readme-figures.ts', '--check'], after: ['synth'] },
   { name: 'jest', command: path.join(BIN, 'jest'), args: process.argv.slice(2), after: ['synth', 'lint', 'compile'], stream: true },
-  // After jest, which keeps both cores busy; it reuses the synth stage's Control Tower findings.
-  { name: 'pack smoke', command: process.execPath, args: ['scripts/pack-smoke.mjs', '--prebuilt'], after: ['compile', 'jest'] },
+  // Beside jest, on the cycles jest leaves idle (its workers wait on each other at the end); it
+  // reuses the synth stage's Control Tower findings.
+  { name: 'pack smoke', command: process.execPath, args: ['scripts/pack-smoke.mjs', '--prebuilt'], after: ['compile', 'synth'], idlePriority: true },
 ];
 
 function run(stage: Stage, output?: Buffer[]): Promise<number> {
@@ -57,6 +63,7 @@ function run(stage: Stage, output?: Buffer[]): Promise<number> {
       // the stages synthesize many templates that share slices, such as a stack's default key.
       env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', BSP_CONTROL_TOWER_CACHE: process.env.BSP_CONTROL_TOWER_CACHE ?? path.join(ROOT, '.cache', 'control-tower') },
     });
+    if (stage.idlePriority && child.pid !== undefined) os.setPriority(child.pid, 19);
     child.stdout?.on('data', (d: Buffer) => output?.push(d));
     child.stderr?.on('data', (d: Buffer) => output?.push(d));
     child.on('error', (e) => {
