@@ -145,11 +145,12 @@ export function ruleScope(text: string): RuleScope {
     const h = new RegExp(`\\brule\\s+${escape(helper)}\\s*\\(\\s*(\\w+)\\s*\\)\\s*\\{`).exec(code);
     if (!h) return whole();
     const body = enclosed(code, h.index + h[0].length - 1).slice(1, -1);
+    const param = new RegExp(`%${escape(h[1])}\\b`);
     let depth = 0;
     let statement = '';
     for (const ch of body) {
       if (ch === '{' || ch === '}' || ch === '\n') {
-        if (depth === 0 && new RegExp(`%${escape(h[1])}\\b`).test(statement) && /\bsome\b|\bempty\b|\bcount\s*\(/.test(statement)) return whole();
+        if (depth === 0 && param.test(statement) && /\bsome\b|\bempty\b|\bcount\s*\(/.test(statement)) return whole();
         if (ch === '{') depth++;
         if (ch === '}') depth--;
         statement = '';
@@ -183,7 +184,7 @@ interface GuardBatch {
   readonly documents: GuardDocument[];
 }
 
-/** Every string in a value: the logical ids a resource's properties may name (Ref, Fn::GetAtt, DependsOn-like lists). */
+/** Every string in a value: among them, the logical ids a resource's properties name (Ref, Fn::GetAtt). */
 function stringsIn(value: unknown, into = new Set<string>()): Set<string> {
   if (typeof value === 'string') into.add(value);
   else if (Array.isArray(value)) for (const v of value) stringsIn(v, into);
@@ -223,59 +224,61 @@ function guardBatches(templates: Array<{ path: string; template: CfnTemplate }>,
       templatePath,
       template: { AWSTemplateFormatVersion: '2010-09-09', Parameters, Conditions, Mappings, Resources: Object.fromEntries(selected) },
     });
+    // Resources a rule only looks up are shown as their Type alone: all that a lookup reads.
     const stub = (id: string): [string, unknown] => [id, { Type: byId.get(id)?.Type }];
 
-    const whole = new Map<string, string[]>();
-    const perType = new Map<string, string[]>();
+    // Rules grouped by what they are shown: `whole` rules by the present types they name, the others
+    // by scope and judged type (a rule that judges several types is in one group per type).
+    const groups = new Map<string, { shows: RuleScope['shows']; types: Set<string>; rules: string[] }>();
+    const join = (shows: RuleScope['shows'], types: string[], rule: string) => {
+      const key = `${shows}:${types.join(',')}`;
+      const group = groups.get(key) ?? { shows, types: new Set(types), rules: [] };
+      group.rules.push(rule);
+      groups.set(key, group);
+    };
     for (const rule of rules) {
       const scope = scopeOf(rule);
       if (scope.shows === 'whole') {
         const types = [...scope.types].filter((t) => present.has(t)).sort();
-        if (types.length) whole.set(types.join(','), [...(whole.get(types.join(',')) ?? []), rule]);
-        continue;
-      }
-      for (const type of scope.judges) {
-        if (!present.has(type)) continue;
-        const key = `${scope.shows}:${type}`;
-        perType.set(key, [...(perType.get(key) ?? []), rule]);
+        if (types.length) join('whole', types, rule);
+      } else {
+        for (const type of scope.judges) if (present.has(type)) join(scope.shows, [type], rule);
       }
     }
-    for (const [key, group] of whole) {
-      const types = new Set(key.split(','));
-      // Resources of other types are shown as their Type alone: all that a lookup reads.
-      add(`whole:${key}`, group, [document(resources.map(([id, r]) => (r.Type && types.has(r.Type) ? [id, r] : stub(id))))]);
-    }
-    for (const [key, group] of perType) {
-      const [shows, type] = key.split(/:(.*)/s);
-      const judged = resources.filter(([, r]) => r.Type === type);
-      if (shows === 'each') {
-        add(key, group, judged.map((r) => document([r])));
+    for (const [key, { shows, types, rules: group }] of groups) {
+      if (shows === 'whole') {
+        add(key, group, [document(resources.map(([id, r]) => (r.Type && types.has(r.Type) ? [id, r] : stub(id))))]);
         continue;
       }
-      // Judged resources that name each other are shown together (a queue and its dead-letter
-      // queue: each is judged, and the judgement of one looks the other up).
-      const names = new Map(judged.map(([id, r]) => [id, [...stringsIn(r.Properties)].filter((s) => byId.has(s) && s !== id)]));
-      const root = new Map(judged.map(([id]) => [id, id]));
-      const find = (id: string): string => {
-        let r = id;
-        while (root.get(r) !== r) r = root.get(r)!;
-        root.set(id, r);
-        return r;
-      };
-      for (const [id, named] of names) for (const n of named) if (root.has(n)) root.set(find(id), find(n));
-      const components = new Map<string, string[]>();
-      for (const [id] of judged) components.set(find(id), [...(components.get(find(id)) ?? []), id]);
-      add(
-        key,
-        group,
-        [...components.values()].map((members) => {
-          const others = [...new Set(members.flatMap((id) => names.get(id)!))].filter((n) => !root.has(n)).sort();
-          return document([...others.map(stub), ...members.map((id): [string, unknown] => [id, byId.get(id)])]);
-        }),
-      );
+      const judged = resources.filter(([, r]) => !!r.Type && types.has(r.Type));
+      if (shows === 'each') add(key, group, judged.map((r) => document([r])));
+      else add(key, group, linkedGroups(judged, byId).map(({ members, named }) => document([...named.map(stub), ...members])));
     }
   }
   return [...batches.values()];
+}
+
+/**
+ * Judged resources that name each other, together (a queue and its dead-letter queue: each is
+ * judged, and the judgement of one looks the other up), each group with the other resources of the
+ * template its members name.
+ */
+function linkedGroups(judged: Array<[string, CfnResource]>, byId: ReadonlyMap<string, CfnResource>): Array<{ members: Array<[string, CfnResource]>; named: string[] }> {
+  const names = new Map(judged.map(([id, r]) => [id, [...stringsIn(r.Properties)].filter((s) => byId.has(s) && s !== id)]));
+  const root = new Map(judged.map(([id]) => [id, id]));
+  const find = (id: string): string => {
+    let r = id;
+    while (root.get(r) !== r) r = root.get(r)!;
+    root.set(id, r);
+    return r;
+  };
+  for (const [id, named] of names) for (const n of named) if (root.has(n)) root.set(find(id), find(n));
+  const groups = new Map<string, Array<[string, CfnResource]>>();
+  for (const entry of judged) groups.set(find(entry[0]), [...(groups.get(find(entry[0])) ?? []), entry]);
+  return [...groups.values()].map((members) => ({
+    members,
+    named: [...new Set(members.flatMap(([id]) => names.get(id)!))].filter((n) => !root.has(n)).sort(),
+  }));
 }
 
 /**
